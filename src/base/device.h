@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The driver core: buses, devices, drivers, classes; matching, probe and
+ * remove; reference-counted devices; sysfs presence at the kernel's paths.
+ *
+ * Layout in the attribute tree (as the kernel makes it):
+ *   /sys/devices/<parent path>/<name>/         the device, with "uevent"
+ *        .../subsystem -> ../../bus/<bus>      (relative links)
+ *        .../driver    -> ../../bus/<bus>/drivers/<drv>   while bound
+ *        .../driver_override                   (buses that allow it)
+ *   /sys/bus/<bus>/devices/<name> -> the device
+ *   /sys/bus/<bus>/drivers/<drv>/{bind,unbind,<name> -> device}
+ *   /sys/class/<class>/<name> -> a device (class_link_add)
+ * A device without parent lives under /sys/devices/<bus->dev_root or
+ * "virtual">.
+ *
+ * Lifetime (the rules of drivers/base): device_initialize() gives the
+ * caller a reference; device_add() makes the device visible and tries to
+ * bind it; device_del() unbinds and hides it; put_device() drops a
+ * reference and the last one calls ->release(), which frees the memory.
+ * After device_initialize() an error path must use put_device(), never
+ * free(). device_register() = initialize + add; device_unregister() =
+ * del + put. A driver's probe() either succeeds with the device bound or
+ * fails leaving nothing behind; remove() undoes probe().
+ *
+ * One device, one driver. Matching: driver_override (if set) names the only
+ * driver that may bind; otherwise bus->match(). A bus may mark ids
+ * "override only" (the vfio flavour): those match only through
+ * driver_override. Bind and unbind attributes follow the kernel: writing a
+ * device name to a driver's bind binds it (-ENODEV no such device, -EBUSY
+ * already bound or probe deferred), unbind unbinds it.
+ *
+ * Threading: event-loop thread only, except get_device/put_device which
+ * are atomic. Probe and remove run synchronously inside the call that
+ * triggered them; they may add and remove other devices (children, aux
+ * devices) but must not unregister their own bus or driver.
+ */
+#ifndef SIOVD_BASE_DEVICE_H
+#define SIOVD_BASE_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/compiler.h"
+#include "lib/kref.h"
+#include "lib/list.h"
+#include "sysfs/sysfs.h"
+
+struct device;
+struct device_driver;
+
+struct bus_type {
+	const char *name;
+	/* Directory under /sys/devices for parentless devices ("virtual"). */
+	const char *dev_root;
+	/* Return: true when @drv can drive @dev (ignoring driver_override). */
+	bool (*match)(struct device *dev, struct device_driver *drv);
+	/* Bus-level probe/remove wrap the driver's (optional). */
+	int (*probe)(struct device *dev);
+	void (*remove)(struct device *dev);
+	/* modalias of @dev into @buf. Return: length or -errno (optional). */
+	int (*modalias)(struct device *dev, char *buf, size_t size);
+	/* Offer driver_override on devices of this bus. */
+	bool driver_override;
+	const struct attribute_group *const *dev_groups;
+
+	/* private to the driver core */
+	struct list_head devices;
+	struct list_head drivers;
+	struct sysfs_dir *dir, *devices_dir, *drivers_dir;
+	bool registered;
+};
+
+struct device_driver {
+	const char *name;
+	struct bus_type *bus;
+	int (*probe)(struct device *dev);
+	void (*remove)(struct device *dev);
+	const struct attribute_group *const *groups;
+	/* private to the driver core */
+	struct list_head node;
+	struct sysfs_dir *dir;
+	bool registered;
+};
+
+struct device_type {
+	const char *name;
+	const struct attribute_group *const *groups;
+	void (*release)(struct device *dev);
+};
+
+struct device {
+	struct device *parent;
+	struct bus_type *bus;
+	struct device_driver *driver;	/* bound driver, or NULL */
+	const struct device_type *type;
+	const struct attribute_group *const *groups;
+	void (*release)(struct device *dev);
+	void *driver_data;
+	void *platform_data;
+	char *driver_override;		/* owned; NULL = none */
+
+	/* private to the driver core */
+	char *name;
+	struct kref kref;
+	struct list_head bus_node;
+	struct list_head children;
+	struct list_head sibling;
+	struct sysfs_dir *dir;
+	bool added;
+	/* owned by the irq layer (irq/msi.h) */
+	void *msi_data;
+};
+
+/* ---- buses and drivers ------------------------------------------------- */
+
+/* Return: 0, -EEXIST, -ENOMEM. */
+int bus_register(struct bus_type *bus);
+/* All devices and drivers must be gone. */
+void bus_unregister(struct bus_type *bus);
+
+/* Registering binds every matching unbound device. Return: 0, -EEXIST, -EINVAL. */
+int driver_register(struct device_driver *drv);
+/* Unbinds every device bound to @drv. */
+void driver_unregister(struct device_driver *drv);
+
+/*
+ * bus_find_device_by_name - a device on @bus named @name, with a reference
+ * the caller puts. Return: the device or NULL.
+ */
+struct device *bus_find_device_by_name(struct bus_type *bus, const char *name);
+/* Iterate devices of @bus; stops at a non-zero return and returns it. */
+int bus_for_each_dev(struct bus_type *bus, void *data,
+		     int (*fn)(struct device *dev, void *data));
+struct device_driver *driver_find(const char *name, struct bus_type *bus);
+
+/* ---- devices ----------------------------------------------------------- */
+
+void device_initialize(struct device *dev);
+int dev_set_name(struct device *dev, const char *fmt, ...) __printf(2, 3);
+const char *dev_name(const struct device *dev);
+/* Return: 0, -EINVAL (no name), -EEXIST (name taken on the bus), -ENOMEM. */
+int device_add(struct device *dev);
+void device_del(struct device *dev);
+int device_register(struct device *dev);
+void device_unregister(struct device *dev);
+struct device *get_device(struct device *dev);
+void put_device(struct device *dev);
+
+/*
+ * device_attach - bind @dev to a matching driver of its bus.
+ * Return: 1 bound, 0 no driver matched, -errno a probe failed.
+ */
+int device_attach(struct device *dev);
+/* Bind @dev to @drv (the bind attribute). Return: 0, -EBUSY, -ENODEV, probe error. */
+int device_driver_attach(struct device_driver *drv, struct device *dev);
+void device_release_driver(struct device *dev);
+/* Whether @drv may bind @dev, honouring driver_override. */
+bool device_driver_matches(struct device *dev, struct device_driver *drv);
+
+/* Set driver_override (NULL or "" clears). Return: 0, -EINVAL, -ENOMEM. */
+int device_set_driver_override(struct device *dev, const char *name);
+
+static inline void *dev_get_drvdata(const struct device *dev)
+{
+	return dev->driver_data;
+}
+
+static inline void dev_set_drvdata(struct device *dev, void *data)
+{
+	dev->driver_data = data;
+}
+
+/* Attribute groups on a device's directory. */
+int device_add_groups(struct device *dev, const struct attribute_group *const *groups);
+void device_remove_groups(struct device *dev, const struct attribute_group *const *groups);
+
+/*
+ * struct device_attribute - a device's attribute, show/store in the
+ * kernel's signature. Use DEVICE_ATTR_RO/RW/WO.
+ */
+struct device_attribute {
+	struct attribute attr;
+	ssize_t (*show)(struct device *dev, struct device_attribute *attr, char *buf);
+	ssize_t (*store)(struct device *dev, struct device_attribute *attr,
+			 const char *buf, size_t count);
+};
+
+#define __ATTR(_name, _mode, _show, _store) \
+	{ .attr = { .name = #_name, .mode = _mode }, .show = _show, .store = _store }
+#define DEVICE_ATTR_RO(_name) \
+	struct device_attribute dev_attr_##_name = __ATTR(_name, 0444, _name##_show, NULL)
+#define DEVICE_ATTR_RW(_name) \
+	struct device_attribute dev_attr_##_name = __ATTR(_name, 0644, _name##_show, _name##_store)
+#define DEVICE_ATTR_WO(_name) \
+	struct device_attribute dev_attr_##_name = __ATTR(_name, 0200, NULL, _name##_store)
+
+/* The sysfs_ops used for device directories (dispatch to device_attribute). */
+extern const struct sysfs_ops dev_sysfs_ops;
+
+/* ---- classes ------------------------------------------------------------ */
+
+struct class {
+	const char *name;
+	/* private */
+	struct sysfs_dir *dir;
+};
+
+int class_register(struct class *cls);
+void class_unregister(struct class *cls);
+/* /sys/class/<cls>/<dev name> -> @dev's directory. Return: 0 or -errno. */
+int class_link_add(struct class *cls, struct device *dev);
+void class_link_remove(struct class *cls, struct device *dev);
+
+/* Snapshot counters for leak accounting and tests. */
+unsigned int device_nr_alive(void);
+
+#endif

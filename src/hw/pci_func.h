@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What a PCI function exposes on the bus: configuration space, memory BARs
+ * (trapped MMIO and, where the silicon allows, memory a driver may map) and
+ * nothing else. The PCI core (src/pci) and vfio-pci's whole-function
+ * assignment reach a device model only through these callbacks; drivers never
+ * see the model's structs.
+ *
+ * The device model masters DMA through the platform IOMMU (src/iommu) and
+ * signals interrupts by MSI writes to the interrupt-remapping unit
+ * (src/irq/remap.h): that is its upstream side, wired in when it is created.
+ *
+ * Threading: every callback may be called from any thread; the model
+ * serialises what it must. Callbacks never call back into the caller.
+ */
+#ifndef SIOVD_HW_PCI_FUNC_H
+#define SIOVD_HW_PCI_FUNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCI_FUNC_NUM_BARS	6
+
+struct pci_func_bar_info {
+	uint64_t size;		/* bytes, power of two; 0 = BAR not implemented */
+	bool is_64bit;
+	bool prefetchable;
+};
+
+struct pci_func_ops {
+	/*
+	 * cfg_read/cfg_write - configuration space access.
+	 * @off: byte offset 0..4095, @len: 1, 2 or 4, naturally aligned.
+	 * Reads outside implemented space return all-ones; writes to read-only
+	 * bits are dropped, as the PCI spec requires.
+	 * Return: 0, or -EINVAL for a bad offset/length.
+	 */
+	int (*cfg_read)(void *hw, unsigned int off, unsigned int len, uint32_t *val);
+	int (*cfg_write)(void *hw, unsigned int off, unsigned int len, uint32_t val);
+
+	/*
+	 * mmio_read/mmio_write - trapped access to a memory BAR.
+	 * @bar: 0..5, @off: byte offset in the BAR, @len: 1, 2, 4 or 8, naturally
+	 * aligned. A write may execute a command synchronously (the DSA command
+	 * unit does) before it returns.
+	 * Return: 0, -EINVAL (bad length/alignment), -ERANGE (outside the BAR),
+	 * -ENODEV (BAR not implemented, or memory decoding disabled).
+	 */
+	int (*mmio_read)(void *hw, int bar, uint64_t off, unsigned int len, uint64_t *val);
+	int (*mmio_write)(void *hw, int bar, uint64_t off, unsigned int len, uint64_t val);
+
+	/*
+	 * mmio_write_block - one atomic 64-byte posted write (MOVDIR64B/ENQCMD
+	 * semantics): the way descriptors reach a DSA portal.
+	 * @len must be 64 and @off 64-byte aligned.
+	 * Return: 0, or the errors of mmio_write; -EOPNOTSUPP where the BAR has
+	 * no portal semantics.
+	 */
+	int (*mmio_write_block)(void *hw, int bar, uint64_t off, const void *buf, size_t len);
+
+	/*
+	 * bar_mmap - memory backing part of a BAR that a driver may map
+	 * (resourceN of sysfs). The fd is owned by the model: callers dup() it
+	 * if they keep it beyond the model's lifetime.
+	 * Return: 0 with @fd and the byte offset @fd_off of @off inside it, or
+	 * -ENODEV when that part of the BAR cannot be mapped.
+	 */
+	int (*bar_mmap)(void *hw, int bar, uint64_t off, uint64_t len, int *fd, uint64_t *fd_off);
+
+	/* bar_info - size and type of a BAR. Return: 0 or -EINVAL. */
+	int (*bar_info)(void *hw, int bar, struct pci_func_bar_info *info);
+
+	/* flr - Function Level Reset. Return: 0 or -errno. */
+	int (*flr)(void *hw);
+};
+
+#endif
