@@ -31,10 +31,8 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define DSA_MMIO_BAR			0		/* BAR0: registers */
 #define DSA_WQ_BAR			2		/* BAR2: WQ portals */
 
-/* Intel Scalable IOV DVSEC (SIOV spec 3.7): DVSEC id and capability word. */
-#define PCI_DVSEC_ID_INTEL_SIOV		0x0005
-#define PCI_DVSEC_INTEL_SIOV_CAP	0x14
-#define PCI_DVSEC_INTEL_SIOV_CAP_IMS	0x00000001
+/* DSA carries the Intel Scalable IOV DVSEC with IMS supported. */
+#include "spec/pci_siov.h"
 
 /* ---- BAR2 portals ------------------------------------------------------ */
 #define DSA_PORTAL_SIZE			4096
