@@ -14,8 +14,7 @@ struct sysfs_dir *bus_devices_root(struct bus_type *bus)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), "/sys/devices/%s",
-		 bus->dev_root ? bus->dev_root : "virtual");
+	snprintf(path, sizeof(path), "/sys/devices/%s", bus->dev_root);
 	return sysfs_mkdir_path(path);
 }
 

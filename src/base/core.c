@@ -197,10 +197,10 @@ int device_add(struct device *dev)
 		return -EINVAL;
 	if (dev->parent)
 		parent_dir = dev->parent->dir;
-	else if (dev->bus)
+	else if (dev->bus && dev->bus->dev_root)
 		parent_dir = bus_devices_root(dev->bus);
 	else
-		parent_dir = sysfs_mkdir_path("/sys/devices/virtual");
+		parent_dir = sysfs_mkdir_path("/sys/devices");
 	if (!parent_dir)
 		return -ENOMEM;
 

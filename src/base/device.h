@@ -11,8 +11,8 @@
  *   /sys/bus/<bus>/devices/<name> -> the device
  *   /sys/bus/<bus>/drivers/<drv>/{bind,unbind,<name> -> device}
  *   /sys/class/<class>/<name> -> a device (class_link_add)
- * A device without parent lives under /sys/devices/<bus->dev_root or
- * "virtual">.
+ * A device without parent lives in /sys/devices (or /sys/devices/<dev_root>
+ * when its bus names one, e.g. "virtual").
  *
  * Lifetime (the rules of drivers/base): device_initialize() gives the
  * caller a reference; device_add() makes the device visible and tries to
@@ -51,7 +51,7 @@ struct device_driver;
 
 struct bus_type {
 	const char *name;
-	/* Directory under /sys/devices for parentless devices ("virtual"). */
+	/* Directory under /sys/devices for parentless devices, or NULL. */
 	const char *dev_root;
 	/* Return: true when @drv can drive @dev (ignoring driver_override). */
 	bool (*match)(struct device *dev, struct device_driver *drv);
