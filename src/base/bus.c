@@ -225,7 +225,8 @@ int driver_register(struct device_driver *drv)
 	}
 	list_add_tail(&drv->node, &bus->drivers);
 	drv->registered = true;
-	bus_for_each_dev(bus, drv, bind_matching);
+	if (!bus->no_autoprobe)
+		bus_for_each_dev(bus, drv, bind_matching);
 	return 0;
 }
 

@@ -219,7 +219,7 @@ int device_add(struct device *dev)
 	if (dev->parent)
 		list_add_tail(&dev->sibling, &dev->parent->children);
 	dev->added = true;
-	if (dev->bus) {
+	if (dev->bus && !dev->bus->no_autoprobe) {
 		rc = device_attach(dev);
 		if (rc < 0)
 			dev_dbg(dev, "no driver bound: %d", rc);

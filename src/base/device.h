@@ -62,6 +62,11 @@ struct bus_type {
 	int (*modalias)(struct device *dev, char *buf, size_t size);
 	/* Offer driver_override on devices of this bus. */
 	bool driver_override;
+	/*
+	 * Devices bind only through an explicit bind (the dsa bus: a device
+	 * or WQ is enabled by writing its name to a driver's bind file).
+	 */
+	bool no_autoprobe;
 	const struct attribute_group *const *dev_groups;
 
 	/* private to the driver core */
