@@ -6,6 +6,7 @@
  * removed node is unlinked at once (marked dead) and freed at its last put.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,9 +278,26 @@ void sysfs_remove_file(struct sysfs_dir *dir, const char *name)
 		node_unlink(n);
 }
 
+/* Remove the first @n visible attributes of @grp created in @dir. */
+static void group_remove_first(struct sysfs_dir *dir, const struct attribute_group *grp,
+			       size_t n)
+{
+	const struct attribute *const *a;
+	struct sysfs_dir *node;
+
+	for (a = grp->attrs; a && *a && n; a++) {
+		node = child_find(dir, (*a)->name);
+		if (node && node->type == SYSFS_TYPE_FILE && node->attr == *a) {
+			node_unlink(node);
+			n--;
+		}
+	}
+}
+
 static int group_create_files(struct sysfs_dir *dir, const struct attribute_group *grp)
 {
 	const struct attribute *const *a;
+	size_t created = 0;
 	uint16_t mode;
 	int rc;
 
@@ -291,23 +309,20 @@ static int group_create_files(struct sysfs_dir *dir, const struct attribute_grou
 				continue;
 		}
 		rc = sysfs_create_file(dir, *a);
-		if (rc)
+		if (rc) {
+			/* all or nothing: undo only what this call created */
+			group_remove_first(dir, grp, created);
 			return rc;
+		}
 		child_find(dir, (*a)->name)->mode = mode;
+		created++;
 	}
 	return 0;
 }
 
 static void group_remove_files(struct sysfs_dir *dir, const struct attribute_group *grp)
 {
-	const struct attribute *const *a;
-	struct sysfs_dir *n;
-
-	for (a = grp->attrs; a && *a; a++) {
-		n = child_find(dir, (*a)->name);
-		if (n && n->type == SYSFS_TYPE_FILE && n->attr == *a)
-			node_unlink(n);
-	}
+	group_remove_first(dir, grp, SIZE_MAX);
 }
 
 int sysfs_create_group(struct sysfs_dir *dir, const struct attribute_group *grp)
@@ -323,12 +338,8 @@ int sysfs_create_group(struct sysfs_dir *dir, const struct attribute_group *grp)
 			return -errno;
 	}
 	rc = group_create_files(target, grp);
-	if (rc) {
-		if (grp->name)
-			node_unlink(target);
-		else
-			group_remove_files(target, grp);
-	}
+	if (rc && grp->name)
+		node_unlink(target);
 	return rc;
 }
 
