@@ -207,6 +207,8 @@ int device_add(struct device *dev)
 	dev->dir = sysfs_mkdir(parent_dir, dev->name, dev, &dev_sysfs_ops);
 	if (!dev->dir)
 		return -errno;
+	/* The directory may be removed from above (a parent deleted first). */
+	sysfs_dir_get(dev->dir);
 	rc = device_add_attrs(dev);
 	if (rc)
 		goto out_remove_dir;
@@ -228,6 +230,7 @@ int device_add(struct device *dev)
 
 out_remove_dir:
 	sysfs_remove_dir(dev->dir);
+	sysfs_dir_put(dev->dir);
 	dev->dir = NULL;
 	return rc;
 }
@@ -242,6 +245,7 @@ void device_del(struct device *dev)
 	if (dev->bus)
 		bus_remove_device(dev);
 	sysfs_remove_dir(dev->dir);
+	sysfs_dir_put(dev->dir);
 	dev->dir = NULL;
 	dev->added = false;
 	if (dev->parent) {

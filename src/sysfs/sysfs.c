@@ -218,6 +218,19 @@ void sysfs_remove_dir(struct sysfs_dir *dir)
 	node_unlink(dir);
 }
 
+struct sysfs_dir *sysfs_dir_get(struct sysfs_dir *dir)
+{
+	if (dir)
+		node_get(dir);
+	return dir;
+}
+
+void sysfs_dir_put(struct sysfs_dir *dir)
+{
+	if (dir)
+		node_put(dir);
+}
+
 const char *sysfs_dir_name(const struct sysfs_dir *dir)
 {
 	return dir->name;

@@ -82,6 +82,14 @@ struct sysfs_dir *sysfs_mkdir_path(const char *path);
 /* The directory @name in @parent, or NULL (symlinks are not followed). */
 struct sysfs_dir *sysfs_get_child(struct sysfs_dir *parent, const char *name);
 void sysfs_remove_dir(struct sysfs_dir *dir);
+/*
+ * sysfs_dir_get / sysfs_dir_put - keep a directory's memory valid beyond
+ * its removal (a removed directory is dead: every operation on it fails or
+ * does nothing). An owner that may find its directory removed from above
+ * (a device whose parent went first) holds such a reference.
+ */
+struct sysfs_dir *sysfs_dir_get(struct sysfs_dir *dir);
+void sysfs_dir_put(struct sysfs_dir *dir);
 const char *sysfs_dir_name(const struct sysfs_dir *dir);
 /* Absolute path of @dir into @buf. Return: length, or -ENAMETOOLONG. */
 int sysfs_dir_path(const struct sysfs_dir *dir, char *buf, size_t size);
