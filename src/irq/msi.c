@@ -39,6 +39,21 @@ static struct msi_device_data *msi_data(struct device *dev, bool create)
 	return md;
 }
 
+/* Free @dev's bookkeeping once it holds no domain and no interrupt. */
+static void msi_data_free_unused(struct device *dev)
+{
+	struct msi_device_data *md = dev->msi_data;
+	unsigned int i;
+
+	if (!md || !list_empty(&md->allocs))
+		return;
+	for (i = 0; i < MSI_MAX_DEVICE_IRQDOMAINS; i++)
+		if (md->domains[i])
+			return;
+	free(md);
+	dev->msi_data = NULL;
+}
+
 static struct irq_domain *dev_domain(struct device *dev, unsigned int domid)
 {
 	struct msi_device_data *md = msi_data(dev, false);
@@ -110,6 +125,7 @@ void msi_remove_device_irq_domain(struct device *dev, unsigned int domid)
 			 dom->name, dom->nr_allocated);
 	((struct msi_device_data *)dev->msi_data)->domains[domid] = NULL;
 	domain_put(dom);
+	msi_data_free_unused(dev);
 }
 
 int msi_device_domain_share(struct device *sub, unsigned int sub_domid,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "irq/msi.h"
 #include "lib/log.h"
 #include "pci/pci.h"
 #include "pci/pci_priv.h"
@@ -196,6 +197,7 @@ void pci_unregister_driver(struct pci_driver *drv)
 
 static void pci_dev_release(struct device *dev)
 {
+	msi_device_domains_release(dev);
 	free(to_pci_dev(dev));
 }
 
