@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * siovd: hosts emulated DSA devices, drives them with the idxd PF driver and
+ * serves the virtual DSA devices (mdevs of type idxd-1dwq-v1) over vfio-user.
+ *
+ *   siovd [--config FILE] [--rundir DIR] [-v]
+ *
+ * Start-up builds the machine (platform), registers the drivers as module
+ * init would (vfio core and the vfio-user transport, idxd, mdev, vfio_idxd),
+ * plugs in the DSA, applies the accel-config profile (FILE, or the embedded
+ * default with two dedicated mdev WQs) and enables it, then serves the
+ * control socket until SIGTERM/SIGINT, when everything is torn down in
+ * reverse and the process exits 0.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon/control.h"
+#include "idxd/idxd_config.h"
+#include "idxd/idxd_module.h"
+#include "lib/evloop.h"
+#include "lib/log.h"
+#include "platform/platform.h"
+#include "vfio/core/vfio_core.h"
+#include "vfio/idxd/vfio_idxd.h"
+#include "vfio/mdev/mdev.h"
+#include "vfio/user/vfio_user.h"
+
+struct siovd {
+	const char *config_path;
+	char rundir[256];
+	struct evloop *loop;
+	struct platform platform;
+	struct vfio_user_server *vfio_user;
+	struct control_server *control;
+	struct ev_source sigfd;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: siovd [--config FILE] [--rundir DIR] [-v]\n"
+		"  --config FILE  accel-config JSON profile (save-config format);\n"
+		"                 default: the embedded profile (dsa0, two dedicated mdev WQs)\n"
+		"  --rundir DIR   sockets: DIR/control.sock, DIR/vfio-user/UUID.sock;\n"
+		"                 default /run/siovd as root, $XDG_RUNTIME_DIR/siovd otherwise\n"
+		"  -v             more logging (-vv: debug)\n");
+}
+
+static int default_rundir(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		return snprintf(buf, size, "/run/siovd");
+	if (xdg && *xdg)
+		return snprintf(buf, size, "%s/siovd", xdg);
+	return snprintf(buf, size, "/tmp/siovd-%u", (unsigned int)geteuid());
+}
+
+static int parse_args(struct siovd *d, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "rundir", required_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, verbose = 0;
+
+	default_rundir(d->rundir, sizeof(d->rundir));
+	while ((c = getopt_long(argc, argv, "c:r:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			d->config_path = optarg;
+			break;
+		case 'r':
+			if (strlen(optarg) >= sizeof(d->rundir)) {
+				fprintf(stderr, "siovd: --rundir too long\n");
+				return -EINVAL;
+			}
+			strcpy(d->rundir, optarg);
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	if (verbose)
+		log_set_level(verbose > 1 ? LOG_DEBUG : LOG_INFO);
+	return 0;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[256];
+	char *p;
+
+	if (strlen(path) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n;
+
+	if (!f)
+		return NULL;
+	*len = 0;
+	do {
+		if (*len + 4096 + 1 > cap) {
+			char *p = realloc(buf, cap = cap * 2 + 8192);
+
+			if (!p) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = p;
+		}
+		n = fread(buf + *len, 1, 4096, f);
+		*len += n;
+	} while (n);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static int load_config(struct siovd *d)
+{
+	const char *json = idxd_default_config;
+	size_t len = strlen(idxd_default_config);
+	char err[512] = "";
+	char *buf = NULL;
+	int rc;
+
+	if (d->config_path) {
+		buf = read_file(d->config_path, &len);
+		if (!buf) {
+			rc = -errno;
+			pr_err("cannot read %s: %s", d->config_path, strerror(errno));
+			return rc;
+		}
+		json = buf;
+	}
+	rc = idxd_config_load(json, len, true, err, sizeof(err));
+	if (rc)
+		pr_err("%s: %s", d->config_path ? d->config_path : "default profile",
+		       *err ? err : strerror(-rc));
+	free(buf);
+	return rc;
+}
+
+static void signal_handler(struct ev_source *src, uint32_t events)
+{
+	struct siovd *d = container_of(src, struct siovd, sigfd);
+	struct signalfd_siginfo si;
+
+	if (read(src->fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	pr_info("signal %u: shutting down", si.ssi_signo);
+	evloop_stop(d->loop);
+}
+
+static int setup_signals(struct siovd *d)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	/* Blocked before any thread starts, so engines inherit the mask. */
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	d->sigfd.fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->sigfd.fd < 0)
+		return -errno;
+	d->sigfd.handler = signal_handler;
+	return evloop_add(d->loop, &d->sigfd, EPOLLIN);
+}
+
+static int start_drivers(struct siovd *d)
+{
+	char path[512];
+	int rc;
+
+	vfio_core_init(d->platform.iommu);
+	snprintf(path, sizeof(path), "%s/vfio-user", d->rundir);
+	rc = mkdir_p(path, 0700);
+	if (rc)
+		return rc;
+	d->vfio_user = vfio_user_server_create(d->loop, path);
+	if (!d->vfio_user)
+		return -errno;
+	rc = idxd_driver_init();
+	if (!rc)
+		rc = mdev_init();
+	if (!rc)
+		rc = vfio_idxd_init();
+	return rc;
+}
+
+static void stop_drivers(struct siovd *d)
+{
+	vfio_user_server_destroy(d->vfio_user);
+	d->vfio_user = NULL;
+	vfio_idxd_exit();
+	mdev_exit();
+	idxd_driver_exit();
+}
+
+static int siovd_start(struct siovd *d)
+{
+	char path[512];
+	int rc;
+
+	rc = mkdir_p(d->rundir, 0700);
+	if (rc) {
+		pr_err("cannot create %s: %s", d->rundir, strerror(-rc));
+		return rc;
+	}
+	rc = setup_signals(d);
+	if (rc)
+		return rc;
+	rc = platform_init(&d->platform, d->loop);
+	if (rc)
+		return rc;
+	rc = start_drivers(d);
+	if (rc) {
+		pr_err("driver start-up failed: %s", strerror(-rc));
+		return rc;
+	}
+	if (!platform_add_dsa(&d->platform, NULL)) {
+		rc = -errno;
+		pr_err("cannot plug in the DSA: %s", strerror(errno));
+		return rc;
+	}
+	rc = load_config(d);
+	if (rc)
+		return rc;
+	snprintf(path, sizeof(path), "%s/%s", d->rundir, CONTROL_SOCK_NAME);
+	d->control = control_server_create(d->loop, path);
+	if (!d->control) {
+		rc = -errno;
+		pr_err("control socket %s: %s", path, strerror(errno));
+		return rc;
+	}
+	printf("siovd: ready, control socket %s\n", path);
+	fflush(stdout);
+	return 0;
+}
+
+static void siovd_stop(struct siovd *d)
+{
+	control_server_destroy(d->control);
+	d->control = NULL;
+	stop_drivers(d);
+	if (d->platform.loop)
+		platform_exit(&d->platform);
+	vfio_core_exit();
+}
+
+int main(int argc, char **argv)
+{
+	struct siovd d = { .sigfd.fd = -1 };
+	int rc;
+
+	if (parse_args(&d, argc, argv))
+		return 2;
+	d.loop = evloop_create();
+	if (!d.loop) {
+		perror("siovd: event loop");
+		return 1;
+	}
+	rc = siovd_start(&d);
+	if (!rc)
+		rc = evloop_run(d.loop);
+	siovd_stop(&d);
+	if (d.sigfd.fd >= 0) {
+		evloop_del(d.loop, &d.sigfd);
+		close(d.sigfd.fd);
+	}
+	evloop_destroy(d.loop);
+	return rc ? 1 : 0;
+}
