@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "e2e.h"
+
+static int ctl_connect(struct e2e_daemon *d)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/control.sock", d->rundir);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+int e2e_start(struct e2e_daemon *d, const char *const *args)
+{
+	const char *siovd = getenv("SIOVD");
+	const char *argv[32];
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	int i = 0, fd, tries;
+
+	if (!siovd)
+		return -ENOENT;
+	snprintf(d->rundir, sizeof(d->rundir), "/tmp/siovd-e2e.XXXXXX");
+	if (!mkdtemp(d->rundir))
+		return -errno;
+	snprintf(d->log, sizeof(d->log), "%s/siovd.log", d->rundir);
+	argv[i++] = siovd;
+	argv[i++] = "--rundir";
+	argv[i++] = d->rundir;
+	argv[i++] = "-v";
+	while (args && *args && i < 30)
+		argv[i++] = *args++;
+	argv[i] = NULL;
+	d->pid = fork();
+	if (d->pid < 0)
+		return -errno;
+	if (!d->pid) {
+		fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execv(siovd, (char *const *)argv);
+		_exit(127);
+	}
+	for (tries = 0; tries < 1500; tries++) {
+		int status;
+
+		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
+			d->pid = 0;
+			e2e_dump_log(d);
+			return -ECHILD;
+		}
+		fd = ctl_connect(d);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+int e2e_stop(struct e2e_daemon *d)
+{
+	int status = 0;
+
+	if (d->pid <= 0)
+		return -1;
+	kill(d->pid, SIGTERM);
+	if (waitpid(d->pid, &status, 0) != d->pid)
+		return -1;
+	d->pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		char cmd[200];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->rundir);
+		if (system(cmd))
+			return -1;
+		return 0;
+	}
+	e2e_dump_log(d);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void e2e_kill(struct e2e_daemon *d)
+{
+	char cmd[200];
+
+	if (d->pid > 0) {
+		kill(d->pid, SIGKILL);
+		waitpid(d->pid, NULL, 0);
+		d->pid = 0;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->rundir);
+	if (system(cmd))
+		return;
+}
+
+void e2e_dump_log(struct e2e_daemon *d)
+{
+	char buf[4096];
+	FILE *f = fopen(d->log, "r");
+	size_t n;
+
+	if (!f)
+		return;
+	fprintf(stderr, "---- siovd log %s ----\n", d->log);
+	while ((n = fread(buf, 1, sizeof(buf), f)))
+		fwrite(buf, 1, n, stderr);
+	fprintf(stderr, "---- end of log ----\n");
+	fclose(f);
+}
+
+static int read_line(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (n < size - 1) {
+		if (read(fd, buf + n, 1) != 1)
+			return -EIO;
+		if (buf[n++] == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+int e2e_ctl(struct e2e_daemon *d, char *out, size_t size, const char *fmt, ...)
+{
+	char req[8192], hdr[64], *payload;
+	size_t len, got = 0;
+	va_list ap;
+	int fd, n, status;
+
+	va_start(ap, fmt);
+	n = vsnprintf(req, sizeof(req) - 1, fmt, ap);
+	va_end(ap);
+	req[n++] = '\n';
+	fd = ctl_connect(d);
+	if (fd < 0)
+		return fd;
+	if (write(fd, req, n) != n || read_line(fd, hdr, sizeof(hdr)) ||
+	    sscanf(hdr, "%d %zu", &status, &len) != 2) {
+		close(fd);
+		return -EIO;
+	}
+	payload = malloc(len + 1);
+	while (payload && got < len) {
+		ssize_t r = read(fd, payload + got, len - got);
+
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	close(fd);
+	if (!payload || got != len) {
+		free(payload);
+		return -EIO;
+	}
+	payload[len] = '\0';
+	if (len && payload[len - 1] == '\n')
+		payload[len - 1] = '\0';
+	if (out)
+		snprintf(out, size, "%s", payload);
+	free(payload);
+	return status;
+}
+
+void e2e_mdev_sock(struct e2e_daemon *d, const char *uuid, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/vfio-user/%s.sock", d->rundir, uuid);
+}
+
+int e2e_mdev_create(struct e2e_daemon *d, const char *uuid)
+{
+	return e2e_ctl(d, NULL, 0, "write %s/create %s", E2E_TYPE_DIR, uuid);
+}
+
+int e2e_mdev_remove(struct e2e_daemon *d, const char *uuid)
+{
+	return e2e_ctl(d, NULL, 0, "write /sys/bus/mdev/devices/%s/remove 1", uuid);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * End-to-end test harness: a real siovd process in a private run directory,
+ * and a control-socket client (the protocol of src/daemon/control.h).
+ * The siovd binary comes from the SIOVD environment variable (meson sets it).
+ */
+#ifndef SIOVD_TESTS_E2E_H
+#define SIOVD_TESTS_E2E_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct e2e_daemon {
+	pid_t pid;
+	char rundir[128];
+	char log[160];
+};
+
+/*
+ * e2e_start - start siovd with extra @args (NULL-terminated, may be NULL)
+ * and wait until its control socket answers. Return: 0 or -errno.
+ */
+int e2e_start(struct e2e_daemon *d, const char *const *args);
+/* SIGTERM and wait. Return: the exit status (0 clean), or -1 if killed. */
+int e2e_stop(struct e2e_daemon *d);
+/* SIGKILL, wait, and remove the run directory. */
+void e2e_kill(struct e2e_daemon *d);
+/* Print the daemon's log to stderr (on failures). */
+void e2e_dump_log(struct e2e_daemon *d);
+
+/*
+ * e2e_ctl - one control request ("read PATH", "write PATH VALUE", ...).
+ * Return: the status (0 or -errno from siovd); the payload (NUL-terminated,
+ * trailing newline stripped) in @out when not NULL.
+ */
+int e2e_ctl(struct e2e_daemon *d, char *out, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Path of mdev @uuid's vfio-user socket. */
+void e2e_mdev_sock(struct e2e_daemon *d, const char *uuid, char *buf, size_t size);
+/* Create an mdev of type idxd-1dwq-v1 on 0000:00:0a.0. Return: as e2e_ctl. */
+int e2e_mdev_create(struct e2e_daemon *d, const char *uuid);
+int e2e_mdev_remove(struct e2e_daemon *d, const char *uuid);
+
+#define E2E_TYPE_DIR \
+	"/sys/class/mdev_bus/0000:00:0a.0/mdev_supported_types/idxd-1dwq-v1"
+
+#endif

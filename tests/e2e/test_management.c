@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * End to end, management: a real siovd on its embedded profile, driven over
+ * its control socket at the kernel's sysfs paths: the DSA as configured, the
+ * mdev type, create/remove by UUID with the vfio-user socket appearing and
+ * going, refused writes, and a clean SIGTERM.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "e2e.h"
+
+static const char *uuid_a = "2b4b9bd6-5b11-4c2e-8f5e-0b7a3c8a51f0";
+static const char *uuid_b = "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e";
+static const char *uuid_c = "7d7e5a0c-1a8b-4f2d-9c3e-5d6f7a8b9c0d";
+
+static int setup(void **state)
+{
+	static struct e2e_daemon d;
+
+	if (e2e_start(&d, NULL))
+		return -1;
+	*state = &d;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct e2e_daemon *d = *state;
+
+	/* siovd exits 0 on SIGTERM after closing its clients */
+	assert_int_equal(e2e_stop(d), 0);
+	return 0;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st);
+}
+
+static void test_default_profile(void **state)
+{
+	struct e2e_daemon *d = *state;
+	char v[256];
+
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/bus/dsa/devices/dsa0/state"), 0);
+	assert_string_equal(v, "enabled");
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/bus/dsa/devices/wq0.0/type"), 0);
+	assert_string_equal(v, "mdev");
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/bus/dsa/devices/wq0.1/mode"), 0);
+	assert_string_equal(v, "dedicated");
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/bus/dsa/devices/wq0.0/state"), 0);
+	assert_string_equal(v, "enabled");
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "readlink /sys/bus/dsa/devices/dsa0"), 0);
+	assert_string_equal(v, "../../../devices/pci0000:00/0000:00:0a.0/dsa0");
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/bus/pci/devices/0000:00:0a.0/device"),
+			 0);
+	assert_string_equal(v, "0x0b25");
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/name"), 0);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/device_api"), 0);
+	assert_string_equal(v, "vfio-pci");
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/available_instances"), 0);
+	assert_string_equal(v, "2");
+}
+
+static void test_refused_writes(void **state)
+{
+	struct e2e_daemon *d = *state;
+	char v[256];
+
+	/* bad values are refused with the errno and change nothing */
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/dsa/devices/wq0.2/size banana"),
+			 -EINVAL);
+	/* the kernel's rule: no reconfiguration of an enabled device (-EPERM) */
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/dsa/devices/wq0.0/size 8"), -EPERM);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/bus/dsa/devices/wq0.0/size"), 0);
+	assert_string_equal(v, "16");
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/dsa/devices/dsa0/max_groups 9"),
+			 -EACCES);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "read /sys/bus/dsa/devices/nope/state"), -ENOENT);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "bogus /sys"), -EINVAL);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write " E2E_TYPE_DIR "/create not-a-uuid"), -EINVAL);
+	/* and the daemon still answers */
+	assert_int_equal(e2e_ctl(d, NULL, 0, "ping"), 0);
+}
+
+static void test_create_remove(void **state)
+{
+	struct e2e_daemon *d = *state;
+	char sock_a[256], sock_b[256], v[256], path[256];
+
+	e2e_mdev_sock(d, uuid_a, sock_a, sizeof(sock_a));
+	e2e_mdev_sock(d, uuid_b, sock_b, sizeof(sock_b));
+	assert_int_equal(e2e_mdev_create(d, uuid_a), 0);
+	assert_true(exists(sock_a));
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/available_instances"), 0);
+	assert_string_equal(v, "1");
+	assert_int_equal(e2e_mdev_create(d, uuid_a), -EEXIST);
+	assert_int_equal(e2e_mdev_create(d, uuid_b), 0);
+	assert_true(exists(sock_b));
+	/* two dedicated mdev WQs: the third instance is refused */
+	assert_int_equal(e2e_mdev_create(d, uuid_c), -EUSERS);
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/mdev_type", uuid_a);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "readlink %s", path), 0);
+	assert_non_null(strstr(v, "mdev_supported_types/idxd-1dwq-v1"));
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "readlink /sys/bus/mdev/devices/%s", uuid_a), 0);
+	assert_non_null(strstr(v, "devices/pci0000:00/0000:00:0a.0/"));
+
+	assert_int_equal(e2e_mdev_remove(d, uuid_a), 0);
+	assert_false(exists(sock_a));
+	assert_int_equal(e2e_mdev_remove(d, uuid_a), -ENOENT);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/available_instances"), 0);
+	assert_string_equal(v, "1");
+	/* the WQ of a live mdev cannot be disabled from the host; the free one can */
+	{
+		int r0 = e2e_ctl(d, NULL, 0, "write /sys/bus/dsa/drivers/mdev/unbind wq0.0");
+		int r1 = e2e_ctl(d, NULL, 0, "write /sys/bus/dsa/drivers/mdev/unbind wq0.1");
+
+		assert_true((r0 == -EBUSY && r1 == 0) || (r0 == 0 && r1 == -EBUSY));
+		assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR
+					 "/available_instances"), 0);
+		assert_string_equal(v, "0");
+	}
+	/* leave uuid_b alive: SIGTERM must tear it down cleanly */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_default_profile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_remove, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
