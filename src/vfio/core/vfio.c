@@ -17,6 +17,7 @@
  * Threading: everything here runs on the event-loop thread (vfio.h). No
  * lock is taken, so an op may call back into the core.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,26 @@ const char *vfio_device_name(const struct vfio_device *vdev)
 	return dev_name(vdev->dev);
 }
 
+/*
+ * The name becomes a socket file name (<name>.sock): allow what UUIDs and
+ * device names use, nothing that walks the file system.
+ */
+static bool vfio_name_valid(const char *name)
+{
+	size_t i, len = name ? strlen(name) : 0;
+
+	if (!len || len > 200 || name[0] == '.')
+		return false;
+	for (i = 0; i < len; i++) {
+		char ch = name[i];
+
+		if (!isalnum((unsigned char)ch) && ch != '.' && ch != '_' &&
+		    ch != '-' && ch != ':')
+			return false;
+	}
+	return true;
+}
+
 static struct vfio_device *vfio_find_device(const char *name)
 {
 	struct vfio_device *vdev;
@@ -171,10 +192,11 @@ static void vfio_frontends_remove(struct vfio_device *vdev, struct vfio_frontend
 int vfio_register_device(struct vfio_device *vdev)
 {
 	struct vfio_frontend *fe;
-	const char *name = vfio_device_name(vdev);
+	const char *name;
 	int rc;
 
-	if (!name || !*name || vdev->registered)
+	name = vfio_device_name(vdev);
+	if (!vdev || vdev->registered || !vfio_name_valid(name))
 		return -EINVAL;
 	if (vfio_find_device(name))
 		return -EEXIST;

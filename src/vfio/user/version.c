@@ -66,10 +66,12 @@ static int vfio_user_parse_caps(struct vfio_user_conn *c, const char *json, size
 	if (!tok)
 		return -ENOMEM;
 	root = json_tokener_parse_ex(tok, json, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len)
+	if (!root)
 		goto out_tok;
-	if (!json_object_is_type(root, json_type_object))
+	/* One complete object and nothing after it. */
+	if (json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len ||
+	    !json_object_is_type(root, json_type_object))
 		goto out_put;
 	rc = 0;
 	if (!json_object_object_get_ex(root, VFIO_USER_CAP, &caps))
