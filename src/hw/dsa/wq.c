@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Work queues: the descriptor ring of each WQ, the two ways descriptors
+ * reach it through BAR2, and draining.
+ *
+ * The ring is a bounded multi-producer multi-consumer queue (Vyukov): each
+ * cell carries a sequence number that says whether it is free for position
+ * p (seq == p) or holds the descriptor of position p (seq == p + 1).
+ * Producers are trapped submitters (any thread) and the WQ's mmap poller;
+ * consumers are the engines of the WQ's group. No locks.
+ *
+ * Trapped path: dsa_portal_submit() enqueues the 64 bytes of a
+ * mmio_write_block() and wakes the group's engines if they sleep.
+ *
+ * Mmap path (docs/dsa-model.md has the client's side): each portal page is
+ * 64 slots of 64 bytes, consumed strictly in order from a cursor. The WQ's
+ * poller engine loads the first qword of the slot at the cursor with
+ * acquire; non-zero means a descriptor is there. It copies the descriptor
+ * into a ring cell, clears bytes 8..63 and then the first qword with a
+ * release store, and advances. A slot is left alone while the ring is full
+ * (back-pressure, nothing lost).
+ *
+ * Drain (DRAIN/ABORT/DISABLE commands): wait for two complete polling
+ * passes (so every slot written before the command is in the ring), take
+ * the ring tail, and wait until every position before it was dequeued and
+ * no engine still executes one (dsa_wait_engines()).
+ */
+#include <errno.h>
+#include <linux/futex.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hw/dsa/dsa_priv.h"
+#include "lib/log.h"
+
+#define DRAIN_POLL_NS		20000	/* 20 us between drain checks */
+
+/* ---- rings ---------------------------------------------------------------- */
+
+int dsa_wq_rings_alloc(struct dsa_hw *hw)
+{
+	unsigned int w;
+
+	for (w = 0; w < hw->p.num_wqs; w++) {
+		struct dsa_wq *wq = &hw->wqs[w];
+		uint32_t size = ((const union wqcfg *)&hw->wqcfg[w * DSA_WQCFG_DWORDS])->wq_size;
+
+		free(wq->cells);
+		wq->cells = NULL;
+		wq->cap = 0;
+		if (!size)
+			continue;
+		wq->cells = calloc(size, sizeof(*wq->cells));
+		if (!wq->cells)
+			return -ENOMEM;
+		wq->cap = size;
+	}
+	return 0;
+}
+
+void dsa_wq_rings_free(struct dsa_hw *hw)
+{
+	unsigned int w;
+
+	for (w = 0; w < hw->p.num_wqs; w++) {
+		free(hw->wqs[w].cells);
+		hw->wqs[w].cells = NULL;
+		hw->wqs[w].cap = 0;
+	}
+}
+
+static uint8_t *portal_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int page)
+{
+	return hw->portal + (size_t)wq->id * DSA_WQ_PORTAL_BYTES + (size_t)page * DSA_PORTAL_SIZE;
+}
+
+/* Empty ring, cursors at slot 0, portal pages cleared. WQ disabled. */
+void dsa_wq_reset_ring(struct dsa_hw *hw, struct dsa_wq *wq)
+{
+	unsigned int i;
+
+	for (i = 0; i < wq->cap; i++)
+		atomic_store(&wq->cells[i].seq, i);
+	atomic_store(&wq->head, 0);
+	atomic_store(&wq->tail, 0);
+	atomic_store(&wq->abort, 0);
+	atomic_store(&wq->abort_pasid, 0);
+	atomic_store(&wq->poll_gen, 0);
+	for (i = 0; i < DSA_PORTALS_PER_WQ; i++)
+		atomic_store(&wq->cursor[i], 0);
+	memset(portal_page(hw, wq, 0), 0, DSA_WQ_PORTAL_BYTES);
+}
+
+uint32_t dsa_wq_occupancy(struct dsa_wq *wq)
+{
+	uint64_t head = atomic_load(&wq->head), tail = atomic_load(&wq->tail);
+
+	return tail > head ? (uint32_t)min(tail - head, (uint64_t)wq->cap) : 0;
+}
+
+/* Claim the cell for the next position. Return: the cell, or NULL when full. */
+static struct dsa_ring_cell *ring_reserve(struct dsa_wq *wq, uint64_t *pos_out)
+{
+	uint64_t pos = atomic_load_explicit(&wq->tail, memory_order_relaxed);
+
+	for (;;) {
+		struct dsa_ring_cell *c = &wq->cells[pos % wq->cap];
+		uint64_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
+		int64_t dif = (int64_t)(seq - pos);
+
+		if (dif == 0) {
+			if (atomic_compare_exchange_weak_explicit(&wq->tail, &pos, pos + 1,
+								  memory_order_relaxed,
+								  memory_order_relaxed)) {
+				*pos_out = pos;
+				return c;
+			}
+		} else if (dif < 0) {
+			return NULL;
+		} else {
+			pos = atomic_load_explicit(&wq->tail, memory_order_relaxed);
+		}
+	}
+}
+
+static void ring_publish(struct dsa_ring_cell *c, uint64_t pos)
+{
+	atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
+}
+
+/**
+ * dsa_ring_dequeue - take the oldest descriptor of @wq for engine @e.
+ * Before trying, the engine announces it may hold a position of @wq (see
+ * dsa_wait_engines()); on success *@pos is that position and the engine
+ * clears e->busy_wq once the descriptor is complete.
+ * Return: true with *@out filled, false when the ring is empty.
+ */
+bool dsa_ring_dequeue(struct dsa_wq *wq, struct dsa_ring_cell *out, uint64_t *pos_out,
+		      struct dsa_engine *e)
+{
+	uint64_t pos;
+
+	atomic_store(&e->busy_pos, 0);
+	atomic_store(&e->busy_wq, wq);
+	pos = atomic_load_explicit(&wq->head, memory_order_relaxed);
+	for (;;) {
+		struct dsa_ring_cell *c = &wq->cells[pos % wq->cap];
+		uint64_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
+		int64_t dif = (int64_t)(seq - (pos + 1));
+
+		if (dif == 0) {
+			if (atomic_compare_exchange_weak_explicit(&wq->head, &pos, pos + 1,
+								  memory_order_seq_cst,
+								  memory_order_relaxed)) {
+				*out = *c;
+				atomic_store_explicit(&c->seq, pos + wq->cap, memory_order_release);
+				atomic_store(&e->busy_pos, pos);
+				*pos_out = pos;
+				return true;
+			}
+		} else if (dif < 0) {
+			atomic_store(&e->busy_wq, NULL);
+			return false;
+		} else {
+			pos = atomic_load_explicit(&wq->head, memory_order_relaxed);
+		}
+	}
+}
+
+/* ---- waking engines --------------------------------------------------------- */
+
+/* Wake the engines of @g if any sleeps; no syscall while they poll. */
+void dsa_group_wake(struct dsa_group *g)
+{
+	atomic_fetch_add(&g->wake_seq, 1);
+	if (atomic_load(&g->sleepers))
+		syscall(SYS_futex, &g->wake_seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+/* ---- trapped submission ------------------------------------------------------- */
+
+static void report_dropped(struct dsa_hw *hw, struct dsa_wq *wq, const void *buf, uint8_t err)
+{
+	const struct dsa_hw_desc *d = buf;
+	struct dsa_swerr_info e = {
+		.error = err,
+		.opcode = d->opcode,
+		.desc_valid = true,
+		.wq_valid = true,
+		.wq = wq->id,
+		.pasid = d->pasid,
+		.priv = d->priv,
+	};
+
+	dsa_swerr_report(hw, &e);
+}
+
+/**
+ * dsa_portal_submit - a 64-byte posted write to BAR2 offset @off.
+ * Disabled WQ: dropped, reported in SWERR. Dedicated WQ full: dropped,
+ * reported in SWERR (MOVDIR64B cannot be refused). Shared WQ full, or at
+ * its threshold through a limited portal: -EAGAIN (the ENQCMD retry
+ * status), nothing enqueued. Offsets past the last WQ are ignored.
+ * Lock-free; wakes the group's engines only if they sleep.
+ */
+int dsa_portal_submit(struct dsa_hw *hw, uint64_t off, const void *buf)
+{
+	unsigned int wqi = (unsigned int)(off / DSA_WQ_PORTAL_BYTES);
+	unsigned int page = (unsigned int)((off % DSA_WQ_PORTAL_BYTES) / DSA_PORTAL_SIZE);
+	struct dsa_ring_cell *c;
+	struct dsa_wq *wq;
+	uint64_t pos;
+	int ret = 0;
+
+	if (wqi >= hw->p.num_wqs)
+		return 0;
+	wq = &hw->wqs[wqi];
+	atomic_fetch_add(&wq->submitters, 1);
+	if (atomic_load_explicit(&wq->state, memory_order_acquire) != DSA_WQ_ENABLED) {
+		report_dropped(hw, wq, buf, DSA_SWERR_WQ_NOT_ENABLED);
+		goto out;
+	}
+	if (!wq->dedicated && (page & (DSA_PORTAL_LIMITED * 2)) &&
+	    dsa_wq_occupancy(wq) >= wq->thresh) {
+		ret = -EAGAIN;
+		goto out;
+	}
+	c = ring_reserve(wq, &pos);
+	if (!c) {
+		if (wq->dedicated)
+			report_dropped(hw, wq, buf, DSA_SWERR_DWQ_FULL);
+		else
+			ret = -EAGAIN;
+		goto out;
+	}
+	memcpy(&c->desc, buf, DSA_DESC_SIZE);
+	c->page = page;
+	ring_publish(c, pos);
+	dsa_group_wake(wq->group);
+out:
+	atomic_fetch_sub(&wq->submitters, 1);
+	return ret;
+}
+
+/* ---- mmap portal polling ------------------------------------------------------ */
+
+/* Move what is in the slots of one page into the ring. Return: false if the ring filled. */
+static bool poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int page, unsigned int *n)
+{
+	uint8_t *base = portal_page(hw, wq, page);
+	unsigned int k;
+
+	/* at most one lap: everything written before this pass started */
+	for (k = 0; k < DSA_SLOTS_PER_PORTAL; k++) {
+		unsigned int cur = atomic_load_explicit(&wq->cursor[page], memory_order_relaxed);
+		uint8_t *slot = base + (size_t)cur * DSA_DESC_SIZE;
+		_Atomic uint64_t *q0 = (_Atomic uint64_t *)(void *)slot;
+		uint64_t first = atomic_load_explicit(q0, memory_order_acquire);
+		struct dsa_ring_cell *c;
+		uint64_t pos;
+
+		if (!first)
+			return true;
+		c = ring_reserve(wq, &pos);
+		if (!c)
+			return false;
+		memcpy(&c->desc, &first, sizeof(first));
+		memcpy((uint8_t *)&c->desc + sizeof(first), slot + sizeof(first),
+		       DSA_DESC_SIZE - sizeof(first));
+		c->page = page;
+		ring_publish(c, pos);
+		/* hand the slot back: body first, then the first qword */
+		memset(slot + sizeof(first), 0, DSA_DESC_SIZE - sizeof(first));
+		atomic_store_explicit(q0, 0, memory_order_release);
+		atomic_store_explicit(&wq->cursor[page], (cur + 1) % DSA_SLOTS_PER_PORTAL,
+				      memory_order_relaxed);
+		(*n)++;
+	}
+	return true;
+}
+
+/**
+ * dsa_portal_poll - one polling pass over the four mmap portal pages of
+ * @wq, by its poller engine only. Counts the pass in wq->poll_gen when no
+ * page was cut short by a full ring.
+ * Return: the number of descriptors moved into the ring.
+ */
+unsigned int dsa_portal_poll(struct dsa_hw *hw, struct dsa_wq *wq)
+{
+	unsigned int page, n = 0;
+	bool complete = true;
+
+	for (page = 0; page < DSA_PORTALS_PER_WQ; page++)
+		complete &= poll_page(hw, wq, page, &n);
+	if (complete)
+		atomic_fetch_add_explicit(&wq->poll_gen, 1, memory_order_seq_cst);
+	return n;
+}
+
+/* ---- drain ---------------------------------------------------------------------- */
+
+static void drain_pause(struct dsa_wq *wq)
+{
+	struct timespec ts = { 0, DRAIN_POLL_NS };
+
+	dsa_group_wake(wq->group);
+	nanosleep(&ts, NULL);
+}
+
+/**
+ * dsa_wq_drain - return once every descriptor submitted to @wq before the
+ * call (trapped, or written to its mmap portals) has completed, or was
+ * dropped if an abort is in progress. Called by commands, with hw->lock.
+ * With bus mastering off the engines are stopped: gives up (logged).
+ */
+void dsa_wq_drain(struct dsa_hw *hw, struct dsa_wq *wq)
+{
+	uint64_t gen, tail;
+
+	if (!wq->group || !wq->cells)
+		return;
+	/* a disabling WQ takes no new trapped writes; let those under way land */
+	if (atomic_load(&wq->state) == DSA_WQ_DISABLING)
+		while (atomic_load(&wq->submitters))
+			sched_yield();
+	gen = atomic_load(&wq->poll_gen);
+	while (atomic_load(&wq->poll_gen) < gen + 2) {
+		if (!dsa_bus_master(hw))
+			goto out_stuck;
+		drain_pause(wq);
+	}
+	tail = atomic_load(&wq->tail);
+	while (atomic_load(&wq->head) < tail) {
+		if (!dsa_bus_master(hw))
+			goto out_stuck;
+		drain_pause(wq);
+	}
+	dsa_wait_engines(hw, wq, tail, NULL);
+	return;
+
+out_stuck:
+	pr_warn("dsa: WQ %u: drain with bus mastering disabled, %u descriptors left\n",
+		wq->id, dsa_wq_occupancy(wq));
+}
