@@ -461,20 +461,18 @@ uint8_t dsa_op_run(struct dsa_exec *x, const struct dsa_hw_desc *d,
 /*
  * Write the 32-byte record: bytes 1..31 first, then the status byte with a
  * release store so a driver polling the status sees a complete record.
- * Return: 0, or -EFAULT with *@fa the first address that faulted.
+ * Return: 0, or -EFAULT when any of it could not be written.
  */
 static int write_record(struct dsa_exec *x, uint64_t addr, struct dsa_completion_record *cr,
-			uint8_t status, uint64_t *fa)
+			uint8_t status)
 {
 	const uint8_t *raw = (const uint8_t *)cr;
 	void *hva;
 
-	if (iommu_dma_write(&x->dma, addr + 1, raw + 1, DSA_COMP_RECORD_SIZE - 1, fa, NULL))
+	if (iommu_dma_write(&x->dma, addr + 1, raw + 1, DSA_COMP_RECORD_SIZE - 1, NULL, NULL))
 		return -EFAULT;
-	if (!iommu_dma_translate(&x->dma, addr, 1, IOMMU_WRITE, &hva)) {
-		*fa = addr;
+	if (!iommu_dma_translate(&x->dma, addr, 1, IOMMU_WRITE, &hva))
 		return -EFAULT;
-	}
 	atomic_store_explicit((_Atomic uint8_t *)hva, status, memory_order_release);
 	return 0;
 }
@@ -521,15 +519,15 @@ void dsa_desc_complete(struct dsa_exec *x, const struct dsa_hw_desc *d,
 		       struct dsa_completion_record *cr, uint8_t status)
 {
 	bool ok = true;
-	uint64_t fa;
 
 	if (status == DSA_COMP_CRA_ALIGN) {
 		report_swerr(x, d, cr, status, d->completion_addr);
 		ok = false;
 	} else if (d->flags & IDXD_OP_FLAG_CRAV) {
 		if ((status != DSA_COMP_SUCCESS || (d->flags & IDXD_OP_FLAG_RCR)) &&
-		    write_record(x, d->completion_addr, cr, status, &fa)) {
-			report_swerr(x, d, cr, DSA_COMP_CRA_XLAT, fa);
+		    write_record(x, d->completion_addr, cr, status)) {
+			/* SWERR names the record's address */
+			report_swerr(x, d, cr, DSA_COMP_CRA_XLAT, d->completion_addr);
 			ok = false;
 		}
 	} else if (status != DSA_COMP_SUCCESS && status != DSA_COMP_SUCCESS_PRED) {

@@ -56,7 +56,11 @@ void h_setup(struct harness *h, const struct dsa_hw_params *p)
 
 void h_teardown(struct harness *h)
 {
+	unsigned int i;
+
 	dsa_hw_destroy(h->hw);
+	for (i = 0; i < h->nr_irtes; i++)
+		irq_remap_free(h->ir, (unsigned int)h->irtes[i]);
 	iommu_detach_device_pasid(h->iommu, H_RID, IOMMU_NO_PASID);
 	iommu_domain_free(h->dom);
 	iommu_destroy(h->iommu);
@@ -210,6 +214,8 @@ int h_irte(struct harness *h, struct msi_msg *msg, int *efd)
 	int idx = irq_remap_alloc(h->ir, H_RID);
 
 	assert_true(idx >= 0);
+	assert_true(h->nr_irtes < 32);
+	h->irtes[h->nr_irtes++] = idx;
 	*efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	assert_true(*efd >= 0);
 	assert_int_equal(irq_remap_set_eventfd(h->ir, (unsigned int)idx, *efd), 0);

@@ -31,6 +31,8 @@ struct harness {
 	uint8_t *mem;
 	uint32_t grpcfg, wqcfg, msix_perm, ims;	/* BAR0 table offsets */
 	uint32_t msix_table, msix_pba;
+	int irtes[32];			/* freed by h_teardown() */
+	unsigned int nr_irtes;
 };
 
 /* Build everything; @p NULL = defaults. Memory decode and bus master on. */
