@@ -4,13 +4,15 @@
  * (DSA spec 3.7, 9.2.x), interrupt handles, and the SWERR register.
  *
  * Masking without locks. An entry's control word holds the mask bit and a
- * pending bit. To raise an entry an engine first sets pending, then, if the
- * entry is deliverable, claims pending back (atomic fetch-and) and sends the
- * message. Whoever unmasks (a BAR0 write, MSI-X enable, function unmask)
- * changes the mask first and then claims pending the same way. Both sides
- * use sequentially consistent atomics, so a raise racing with an unmask is
- * delivered exactly once, by one of them, and a raise while masked stays
- * pending (PBA bit / IMS ctrl bit 1) until the unmask.
+ * pending bit. An engine raising a deliverable entry sends its message at
+ * once: every raise is one message, nothing is merged. If the entry looks
+ * masked, the engine sets pending and looks again; if it has been unmasked
+ * meanwhile, it claims pending back (atomic fetch-and) and sends. Whoever
+ * unmasks (a BAR0 write, MSI-X enable, function unmask) changes the mask
+ * first and then claims pending the same way. Both sides use sequentially
+ * consistent atomics, so a raise racing with an unmask is delivered exactly
+ * once, by one of them, and a raise while masked stays pending (PBA bit /
+ * IMS ctrl bit 1) until the unmask, where several merge into one.
  */
 #include <errno.h>
 #include <linux/pci_regs.h>
@@ -55,6 +57,10 @@ void dsa_msix_fire(struct dsa_hw *hw, unsigned int vec)
 	if (vec >= hw->p.msix_vectors)
 		return;
 	e = &hw->msix[vec];
+	if (!(atomic_load(&e->ctrl) & DSA_IRQ_MASKED) && msix_function_ok(hw)) {
+		irq_send(hw, e);
+		return;
+	}
 	if (atomic_fetch_or(&e->ctrl, DSA_IRQ_PENDING) & DSA_IRQ_MASKED)
 		return;
 	if (msix_function_ok(hw))
@@ -69,6 +75,10 @@ void dsa_ims_fire(struct dsa_hw *hw, unsigned int idx)
 	if (idx >= hw->p.ims_entries)
 		return;
 	e = &hw->ims[idx];
+	if (!(atomic_load(&e->ctrl) & DSA_IRQ_MASKED)) {
+		irq_send(hw, e);
+		return;
+	}
 	if (atomic_fetch_or(&e->ctrl, DSA_IRQ_PENDING) & DSA_IRQ_MASKED)
 		return;
 	irq_claim(hw, e);
