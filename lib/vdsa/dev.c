@@ -188,7 +188,12 @@ static int vdsa_dev_check(struct vdsa_dev *dev)
 	return 0;
 }
 
-/* A device left enabled by an earlier client is reset to a known state. */
+static int vdsa_pci_enable(struct vdsa_dev *dev);
+
+/*
+ * A device left enabled by an earlier client is reset to a known state
+ * (which clears the command register: enable decoding again).
+ */
 static int vdsa_dev_quiesce(struct vdsa_dev *dev)
 {
 	unsigned int state;
@@ -198,6 +203,9 @@ static int vdsa_dev_quiesce(struct vdsa_dev *dev)
 	if (rc || state == IDXD_DEVICE_STATE_DISABLED)
 		return rc;
 	rc = vdsa_conn_reset(dev->conn);
+	if (rc)
+		return rc;
+	rc = vdsa_pci_enable(dev);
 	if (rc)
 		return rc;
 	rc = vdsa_gensts_state(dev, &state);
@@ -379,8 +387,8 @@ int vdsa_dev_open(struct vdsa_conn *conn, struct vdsa_dev **devp)
 	dev->conn = conn;
 	dev->efd[0] = dev->efd[1] = -1;
 	if ((rc = vdsa_dev_check(dev)) ||
-	    (rc = vdsa_dev_quiesce(dev)) ||
 	    (rc = vdsa_pci_enable(dev)) ||
+	    (rc = vdsa_dev_quiesce(dev)) ||
 	    (rc = vdsa_dev_read_caps(dev)) ||
 	    (rc = vdsa_dev_setup_irqs(dev)) ||
 	    (rc = vdsa_dev_enable(dev)))

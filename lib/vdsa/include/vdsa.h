@@ -294,9 +294,10 @@ struct vdsa_dev_info {
  * vdsa_dev_open - bring the virtual DSA behind @conn up.
  *
  * Steps (DSA spec ch. 3, 9): check the device (PCI, BAR0, BAR2, config,
- * MSI-X with >= 2 vectors); if the device is enabled from an earlier
- * client, reset it (VFIO_USER_DEVICE_RESET); set Memory Space and Bus
- * Master in the PCI command register; read the capabilities and WQCFG[0]
+ * MSI-X with >= 2 vectors); set Memory Space and Bus Master in the PCI
+ * command register; if the device is enabled from an earlier client, reset
+ * it (VFIO_USER_DEVICE_RESET) and set the command register again; read the
+ * capabilities and WQCFG[0]
  * (it must be a configured dedicated WQ: GENCAP.config_en is 0 and the
  * configuration read-only); route MSI-X vectors 0 (errors, commands) and 1
  * (completions) to eventfds and set MSI-X Enable; ENABLE_DEVICE (check
