@@ -15,11 +15,15 @@
 #include "lib/log.h"
 #include "vfio/user/user_priv.h"
 
-static long vfio_user_ioctl(struct vfio_user_conn *c, unsigned int cmd, void *arg)
+/* The driver's ioctl; these commands return 0 or -errno (else: -EIO). */
+static int vfio_user_ioctl(struct vfio_user_conn *c, unsigned int cmd, void *arg)
 {
 	struct vfio_device *vdev = vfio_user_conn_vdev(c);
+	long rc = vdev->ops->ioctl(vdev, cmd, arg);
 
-	return vdev->ops->ioctl(vdev, cmd, arg);
+	if (rc > 0 || rc < -4095)
+		return -EIO;
+	return rc;
 }
 
 /* ---- session ------------------------------------------------------------- */
@@ -34,7 +38,7 @@ int vfio_user_session_start(struct vfio_user_conn *c)
 {
 	struct vfio_user_endpoint *ep = c->ep;
 	struct vfio_device_info info = { .argsz = offsetofend(struct vfio_device_info, num_irqs) };
-	long rc;
+	int rc;
 
 	if (ep->owner)
 		return -EBUSY;
@@ -57,7 +61,7 @@ int vfio_user_session_start(struct vfio_user_conn *c)
 out_close:
 	vfio_session_close(c->session);
 	c->session = NULL;
-	return (int)rc;
+	return rc;
 }
 
 /* Undo vfio_user_session_start(): session first, then the client memory. */
@@ -82,7 +86,7 @@ int vfio_user_region_lookup(struct vfio_user_conn *c, uint32_t index,
 {
 	struct vfio_region_info info = { .argsz = sizeof(info), .index = index };
 	struct vfio_user_region_cache *rc;
-	long err;
+	int err;
 
 	if (index >= c->num_regions)
 		return -EINVAL;
@@ -90,7 +94,7 @@ int vfio_user_region_lookup(struct vfio_user_conn *c, uint32_t index,
 	if (!rc->valid) {
 		err = vfio_user_ioctl(c, VFIO_DEVICE_GET_REGION_INFO, &info);
 		if (err)
-			return (int)err;
+			return err;
 		rc->flags = info.flags;
 		rc->size = info.size;
 		rc->valid = true;
@@ -107,13 +111,13 @@ int vfio_user_handle_device_get_info(struct vfio_user_conn *c, const struct vfio
 	const struct vfio_user_device_info *req = m->payload;
 	struct vfio_device_info info = { .argsz = offsetofend(struct vfio_device_info, num_irqs) };
 	struct vfio_user_device_info *rep;
-	long rc;
+	int rc;
 
 	if (m->size < sizeof(*req) || req->argsz < sizeof(*rep))
 		return -EINVAL;
 	rc = vfio_user_ioctl(c, VFIO_DEVICE_GET_INFO, &info);
 	if (rc)
-		return (int)rc;
+		return rc;
 	rep = vfio_user_reply_payload(r, sizeof(*rep));
 	if (!rep)
 		return -ENOMEM;
@@ -138,11 +142,11 @@ static int vfio_user_region_info_full(struct vfio_user_conn *c, uint32_t index,
 {
 	struct vfio_region_info probe = { .argsz = sizeof(probe), .index = index };
 	struct vfio_region_info *info;
-	long rc;
+	int rc;
 
 	rc = vfio_user_ioctl(c, VFIO_DEVICE_GET_REGION_INFO, &probe);
 	if (rc)
-		return (int)rc;
+		return rc;
 	*needed = probe.argsz > sizeof(probe) ? probe.argsz : sizeof(probe);
 	if (*needed > VFIO_USER_REGION_INFO_MAX)
 		return -EIO;
@@ -159,7 +163,7 @@ static int vfio_user_region_info_full(struct vfio_user_conn *c, uint32_t index,
 		rc = vfio_user_ioctl(c, VFIO_DEVICE_GET_REGION_INFO, info);
 		if (rc) {
 			free(info);
-			return (int)rc;
+			return rc;
 		}
 	}
 	info->argsz = *needed;
@@ -180,9 +184,9 @@ int vfio_user_handle_region_info(struct vfio_user_conn *c, const struct vfio_use
 {
 	const struct vfio_region_info *req = m->payload;
 	struct vfio_device *vdev = vfio_user_conn_vdev(c);
-	struct vfio_region_info *info;
+	struct vfio_region_info *info = NULL;
 	uint64_t fd_offset = 0;
-	uint32_t needed, len;
+	uint32_t needed = 0, len;
 	int rc, fd = -1;
 	void *rep;
 
@@ -228,7 +232,7 @@ int vfio_user_handle_irq_info(struct vfio_user_conn *c, const struct vfio_user_m
 	const struct vfio_irq_info *req = m->payload;
 	struct vfio_irq_info info = { .argsz = sizeof(info) };
 	struct vfio_irq_info *rep;
-	long rc;
+	int rc;
 
 	if (m->size < sizeof(*req) || req->argsz < sizeof(*req))
 		return -EINVAL;
@@ -237,7 +241,7 @@ int vfio_user_handle_irq_info(struct vfio_user_conn *c, const struct vfio_user_m
 	info.index = req->index;
 	rc = vfio_user_ioctl(c, VFIO_DEVICE_GET_IRQ_INFO, &info);
 	if (rc)
-		return (int)rc;
+		return rc;
 	rep = vfio_user_reply_payload(r, sizeof(*rep));
 	if (!rep)
 		return -ENOMEM;
@@ -309,13 +313,13 @@ int vfio_user_handle_set_irqs(struct vfio_user_conn *c, const struct vfio_user_m
 	size_t data_len = 0;
 	uint32_t i;
 	int32_t fd;
-	long rc;
+	int rc;
 
 	if (m->size < sizeof(*req))
 		return -EINVAL;
 	rc = vfio_user_set_irqs_check(c, m);
 	if (rc)
-		return (int)rc;
+		return rc;
 	if (req->flags & VFIO_IRQ_SET_DATA_BOOL)
 		data_len = req->count;
 	else if (req->flags & VFIO_IRQ_SET_DATA_EVENTFD)
@@ -335,7 +339,7 @@ int vfio_user_handle_set_irqs(struct vfio_user_conn *c, const struct vfio_user_m
 	}
 	rc = vfio_user_ioctl(c, VFIO_DEVICE_SET_IRQS, set);
 	free(set);
-	return (int)rc;
+	return rc;
 }
 
 /* ---- RESET --------------------------------------------------------------- */
@@ -346,5 +350,5 @@ int vfio_user_handle_device_reset(struct vfio_user_conn *c, const struct vfio_us
 {
 	if (m->size)
 		return -EINVAL;
-	return (int)vfio_user_ioctl(c, VFIO_DEVICE_RESET, NULL);
+	return vfio_user_ioctl(c, VFIO_DEVICE_RESET, NULL);
 }

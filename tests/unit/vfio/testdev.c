@@ -79,11 +79,8 @@ static void td_bar0_write(struct testdev *td, uint64_t off, const char *buf, siz
 {
 	uint32_t v;
 
-	if (off == TD_REG_ID && count >= 4) {
-		buf += 4;
-		off += 4;
-		count -= 4;
-	}
+	if (off < TD_REG_ID + 4)
+		return;		/* the ID register is read-only */
 	if (count == 4 && off == TD_REG_IRQ_FIRE) {
 		memcpy(&v, buf, 4);
 		td_fire(td, v);
@@ -97,8 +94,42 @@ static void td_bar0_write(struct testdev *td, uint64_t off, const char *buf, siz
 	memcpy(td->bar0 + off, buf, count);
 }
 
-static ssize_t td_rw(struct vfio_device *vdev, char *rbuf, const char *wbuf,
-		     size_t count, uint64_t *ppos)
+/* Backing store of region @index and its size; NULL for none. */
+static uint8_t *td_region(struct testdev *td, uint64_t index, size_t *size)
+{
+	switch (index) {
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		*size = TD_BAR0_SIZE;
+		return td->bar0;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		*size = TD_BAR2_SIZE;
+		return td->bar2;
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		*size = TD_CONFIG_SIZE;
+		return td->config;
+	default:
+		return NULL;
+	}
+}
+
+static ssize_t td_read(struct vfio_device *vdev, char *buf, size_t count, uint64_t *ppos)
+{
+	uint64_t off = *ppos & VFIO_PCI_OFFSET_MASK;
+	uint8_t *base;
+	size_t size;
+
+	base = td_region(to_testdev(vdev), VFIO_PCI_OFFSET_TO_INDEX(*ppos), &size);
+	if (!base)
+		return -EINVAL;
+	if (off >= size || count > size - off)
+		return -EFAULT;
+	memcpy(buf, base + off, count);
+	*ppos += count;
+	return (ssize_t)count;
+}
+
+static ssize_t td_write(struct vfio_device *vdev, const char *buf, size_t count,
+			uint64_t *ppos)
 {
 	struct testdev *td = to_testdev(vdev);
 	uint64_t index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
@@ -106,48 +137,22 @@ static ssize_t td_rw(struct vfio_device *vdev, char *rbuf, const char *wbuf,
 	uint8_t *base;
 	size_t size;
 
-	switch (index) {
-	case VFIO_PCI_BAR0_REGION_INDEX:
-		base = td->bar0;
-		size = TD_BAR0_SIZE;
-		break;
-	case VFIO_PCI_BAR2_REGION_INDEX:
-		base = td->bar2;
-		size = TD_BAR2_SIZE;
-		break;
-	case VFIO_PCI_CONFIG_REGION_INDEX:
-		base = td->config;
-		size = TD_CONFIG_SIZE;
-		break;
-	default:
+	base = td_region(td, index, &size);
+	if (!base)
 		return -EINVAL;
-	}
 	if (off >= size || count > size - off)
 		return -EFAULT;
-	if (rbuf) {
-		memcpy(rbuf, base + off, count);
-	} else if (index == VFIO_PCI_BAR0_REGION_INDEX) {
-		td_bar0_write(td, off, wbuf, count);
+	if (index == VFIO_PCI_BAR0_REGION_INDEX) {
+		td_bar0_write(td, off, buf, count);
 	} else if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
 		/* Only the command register is writable. */
 		if (off == PCI_COMMAND && count == 2)
-			memcpy(base + off, wbuf, 2);
+			memcpy(base + off, buf, 2);
 	} else {
-		memcpy(base + off, wbuf, count);
+		memcpy(base + off, buf, count);
 	}
 	*ppos += count;
 	return (ssize_t)count;
-}
-
-static ssize_t td_read(struct vfio_device *vdev, char *buf, size_t count, uint64_t *ppos)
-{
-	return td_rw(vdev, buf, NULL, count, ppos);
-}
-
-static ssize_t td_write(struct vfio_device *vdev, const char *buf, size_t count,
-			uint64_t *ppos)
-{
-	return td_rw(vdev, NULL, buf, count, ppos);
 }
 
 static long td_get_region_info(struct testdev *td, struct vfio_region_info *info)
