@@ -257,6 +257,61 @@ static void test_client_not_reading_is_dropped(void **state)
 	rc_close(&rc);
 }
 
+/*
+ * Garbage after a good start: random commands, flags, sizes and bytes.
+ * Whatever the server answers, it must survive, end the session cleanly
+ * and serve the next client.
+ */
+static void test_garbage_stream(void **state)
+{
+	struct vfio_test_env *env = *state;
+	struct vfio_user_region_access ra = { .offset = TD_REG_ID, .region = 0, .count = 4 };
+	uint8_t msg[16 + 300];
+	struct vfio_user_header *hdr = (void *)msg;
+	uint32_t x = 12345, v = 0;
+	struct rawclient rc;
+	struct rc_reply rep;
+	unsigned int i, j, len;
+	int id, err;
+
+	vfio_test_connect(env, &rc);
+	for (i = 0; i < 300; i++) {
+		len = 16 + (x % 300);
+		for (j = 0; j < len; j++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			msg[j] = (uint8_t)x;
+		}
+		hdr->command = (uint16_t)(1 + x % 20);
+		hdr->msg_size = len;
+		hdr->flags &= VFIO_USER_F_NO_REPLY | (x & 0x40);
+		if (rc_send_raw(&rc, msg, len, NULL, 0))
+			break;
+		rc_pump(&rc);
+	}
+	/* A last real request; read until its answer or the end of the stream. */
+	id = rc_send(&rc, VFIO_USER_REGION_READ, 0, &ra, sizeof(ra), NULL, 0);
+	for (;;) {
+		err = rc_recv(&rc, &rep);
+		if (err) {
+			rc_reply_free(&rep);
+			break;
+		}
+		j = rep.hdr.msg_id == id && rep.hdr.command == VFIO_USER_REGION_READ;
+		rc_reply_free(&rep);
+		if (id > 0 && j)
+			break;
+	}
+	rc_close(&rc);
+	assert_int_equal(env->td->nr_open, env->td->nr_close);
+	assert_int_equal(env->td->vdev.open_count, 0);
+	vfio_test_connect(env, &rc);
+	assert_int_equal(rc_region_read(&rc, 0, TD_REG_ID, &v, 4), 0);
+	assert_int_equal(v, TD_ID);
+	rc_close(&rc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +324,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partial_and_pipelined, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_not_reading_is_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_stream, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
