@@ -23,6 +23,7 @@
 #include "base/auxiliary.h"
 #include "idxd/idxd.h"
 #include "idxd/idxd_config.h"
+#include "idxd/idxd_module.h"
 #include "idxd_test.h"
 #include "irq/msi.h"
 #include "sysfs/sysfs.h"
@@ -557,6 +558,25 @@ static void test_portal_mmap(void **state)
 	vdcm_put(wq);
 }
 
+/* Unloading the driver with WQs owned: the vdcm is told first, nothing leaks. */
+static void test_unload_with_owned_wqs(void **state)
+{
+	struct idxd_wq *a = vdcm_get(), *b = vdcm_get();
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(idxd_wq_enable_pasid(a, 3, NULL), 0);
+	idxd_driver_exit();
+	assert_int_equal(vdcm.nheld, 0);
+	assert_int_equal(vdcm.removes, 1);
+	assert_false(aux_present());
+	/* loading again finds the same DSA, as new */
+	assert_int_equal(idxd_driver_init(), 0);
+	assert_string_equal(attr(DEV "dsa0/state"), "disabled");
+	assert_string_equal(attr(DEV "wq0.0/type"), "none");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +589,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_int_handles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ims_interrupt_and_swerr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_portal_mmap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unload_with_owned_wqs, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
