@@ -117,7 +117,8 @@ struct dsa_wq {
 	/* mmap portal polling, owned by @poller */
 	struct dsa_engine *poller;
 	atomic_uint cursor[DSA_PORTALS_PER_WQ];
-	atomic_ullong poll_gen;			/* complete polling passes */
+	atomic_ullong page_gen[DSA_PORTALS_PER_WQ];	/* passes that saw the page out */
+	atomic_ullong taken[DSA_PORTALS_PER_WQ];	/* slots consumed */
 	struct dsa_group *group;
 };
 
@@ -135,6 +136,7 @@ struct dsa_engine {
 	unsigned int id;
 	struct dsa_group *group;		/* NULL: in no group with WQs */
 	bool started;				/* thread running */
+	bool polls;				/* polls some WQ's mapped portals */
 	pthread_t thread;
 	atomic_bool stop;
 	/* what the engine executes, for DRAIN (see dsa_wait_engines()) */

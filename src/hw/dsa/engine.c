@@ -14,6 +14,8 @@
  * from 16 us up to 1 ms, so an idle device costs almost nothing. A trapped
  * submission wakes it at once (a futex wake only when someone sleeps);
  * descriptors written to mapped portals are seen within the timeout.
+ * Engines that poll no mapped portal sleep up to 50 ms: trapped submitters
+ * wake them, and so does a poller that finds more work than it takes.
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -29,7 +31,8 @@
 
 #define SPIN_PASSES		64
 #define SLEEP_MIN_NS		16000ULL
-#define SLEEP_MAX_NS		1000000ULL
+#define SLEEP_MAX_NS		1000000ULL	/* engines that poll mapped portals */
+#define SLEEP_MAX_NS_NOPOLL	50000000ULL	/* others are woken when work comes */
 
 static inline void cpu_relax(void)
 {
@@ -116,8 +119,9 @@ static unsigned int engine_pass(struct dsa_engine *e)
 
 		if (atomic_load_explicit(&wq->state, memory_order_acquire) == DSA_WQ_DISABLED)
 			continue;
-		if (wq->poller == e)
-			n += dsa_portal_poll(e->hw, wq);
+		if (wq->poller == e && dsa_portal_poll(e->hw, wq) &&
+		    dsa_wq_occupancy(wq) > 1)
+			dsa_group_wake(g);	/* more than this engine takes now */
 		if (dsa_ring_dequeue(wq, &cell, &pos, e)) {
 			engine_exec(e, wq, &cell, pos);
 			atomic_store(&e->busy_wq, NULL);
@@ -138,13 +142,13 @@ static void engine_idle(struct dsa_engine *e, uint32_t seq, unsigned int *idle)
 		cpu_relax();
 		return;
 	}
-	ns = SLEEP_MIN_NS << min(*idle - SPIN_PASSES, 10U);
-	if (ns > SLEEP_MAX_NS)
-		ns = SLEEP_MAX_NS;
+	ns = SLEEP_MIN_NS << min(*idle - SPIN_PASSES, 20U);
+	if (ns > (e->polls ? SLEEP_MAX_NS : SLEEP_MAX_NS_NOPOLL))
+		ns = e->polls ? SLEEP_MAX_NS : SLEEP_MAX_NS_NOPOLL;
 	else
 		(*idle)++;
-	ts.tv_sec = 0;
-	ts.tv_nsec = (long)ns;
+	ts.tv_sec = (time_t)(ns / 1000000000ULL);
+	ts.tv_nsec = (long)(ns % 1000000000ULL);
 	atomic_fetch_add(&g->sleepers, 1);
 	/* returns at once if a submitter bumped wake_seq since @seq was read */
 	syscall(SYS_futex, &g->wake_seq, FUTEX_WAIT_PRIVATE, seq, &ts, NULL, 0);
@@ -175,7 +179,7 @@ static void *engine_main(void *arg)
  */
 int dsa_engines_start(struct dsa_hw *hw)
 {
-	unsigned int i;
+	unsigned int i, w;
 	int ret;
 
 	for (i = 0; i < hw->p.num_engines; i++) {
@@ -184,6 +188,9 @@ int dsa_engines_start(struct dsa_hw *hw)
 
 		if (!e->group)
 			continue;
+		e->polls = false;
+		for (w = 0; w < e->group->nr_wqs; w++)
+			e->polls |= e->group->wqs[w]->poller == e;
 		atomic_store(&e->stop, false);
 		atomic_store(&e->busy_wq, NULL);
 		ret = pthread_create(&e->thread, NULL, engine_main, e);

@@ -20,10 +20,13 @@
  * release store, and advances. A slot is left alone while the ring is full
  * (back-pressure, nothing lost).
  *
- * Drain (DRAIN/ABORT/DISABLE commands): wait for two complete polling
- * passes (so every slot written before the command is in the ring), take
- * the ring tail, and wait until every position before it was dequeued and
- * no engine still executes one (dsa_wait_engines()).
+ * Drain (DRAIN/ABORT/DISABLE commands): first make sure every slot written
+ * before the command is in the ring - for each page, wait for two polling
+ * passes that saw the page out (empty slot or a full lap), or for 64 slots
+ * taken from it, whichever comes first (a page holds at most 64, so a
+ * client flooding its portal cannot hold a drain forever). Then take the
+ * ring tail and wait until every position before it was dequeued and no
+ * engine still executes one (dsa_wait_engines()).
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -90,9 +93,11 @@ void dsa_wq_reset_ring(struct dsa_hw *hw, struct dsa_wq *wq)
 	atomic_store(&wq->tail, 0);
 	atomic_store(&wq->abort, 0);
 	atomic_store(&wq->abort_pasid, 0);
-	atomic_store(&wq->poll_gen, 0);
-	for (i = 0; i < DSA_PORTALS_PER_WQ; i++)
+	for (i = 0; i < DSA_PORTALS_PER_WQ; i++) {
 		atomic_store(&wq->cursor[i], 0);
+		atomic_store(&wq->page_gen[i], 0);
+		atomic_store(&wq->taken[i], 0);
+	}
 	memset(portal_page(hw, wq, 0), 0, DSA_WQ_PORTAL_BYTES);
 }
 
@@ -249,8 +254,11 @@ out:
 
 /* ---- mmap portal polling ------------------------------------------------------ */
 
-/* Move what is in the slots of one page into the ring. Return: false if the ring filled. */
-static bool poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int page, unsigned int *n)
+/*
+ * Move what is in the slots of one page into the ring. Counts the pass in
+ * page_gen unless the ring filled first. Return: descriptors moved.
+ */
+static unsigned int poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int page)
 {
 	uint8_t *base = portal_page(hw, wq, page);
 	unsigned int k;
@@ -265,10 +273,10 @@ static bool poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int page, u
 		uint64_t pos;
 
 		if (!first)
-			return true;
+			break;
 		c = ring_reserve(wq, &pos);
 		if (!c)
-			return false;
+			return k;
 		memcpy(&c->desc, &first, sizeof(first));
 		memcpy((uint8_t *)&c->desc + sizeof(first), slot + sizeof(first),
 		       DSA_DESC_SIZE - sizeof(first));
@@ -279,26 +287,23 @@ static bool poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int page, u
 		atomic_store_explicit(q0, 0, memory_order_release);
 		atomic_store_explicit(&wq->cursor[page], (cur + 1) % DSA_SLOTS_PER_PORTAL,
 				      memory_order_relaxed);
-		(*n)++;
+		atomic_fetch_add(&wq->taken[page], 1);
 	}
-	return true;
+	atomic_fetch_add(&wq->page_gen[page], 1);
+	return k;
 }
 
 /**
  * dsa_portal_poll - one polling pass over the four mmap portal pages of
- * @wq, by its poller engine only. Counts the pass in wq->poll_gen when no
- * page was cut short by a full ring.
+ * @wq, by its poller engine only.
  * Return: the number of descriptors moved into the ring.
  */
 unsigned int dsa_portal_poll(struct dsa_hw *hw, struct dsa_wq *wq)
 {
 	unsigned int page, n = 0;
-	bool complete = true;
 
 	for (page = 0; page < DSA_PORTALS_PER_WQ; page++)
-		complete &= poll_page(hw, wq, page, &n);
-	if (complete)
-		atomic_fetch_add_explicit(&wq->poll_gen, 1, memory_order_seq_cst);
+		n += poll_page(hw, wq, page);
 	return n;
 }
 
@@ -318,9 +323,18 @@ static void drain_pause(struct dsa_wq *wq)
  * dropped if an abort is in progress. Called by commands, with hw->lock.
  * With bus mastering off the engines are stopped: gives up (logged).
  */
+/* Everything written to mapped page @p before the snapshot is in the ring. */
+static bool page_flushed(struct dsa_wq *wq, unsigned int p, const uint64_t *gen0,
+			 const uint64_t *taken0)
+{
+	return atomic_load(&wq->page_gen[p]) >= gen0[p] + 2 ||
+	       atomic_load(&wq->taken[p]) >= taken0[p] + DSA_SLOTS_PER_PORTAL;
+}
+
 void dsa_wq_drain(struct dsa_hw *hw, struct dsa_wq *wq)
 {
-	uint64_t gen, tail;
+	uint64_t gen0[DSA_PORTALS_PER_WQ], taken0[DSA_PORTALS_PER_WQ], tail;
+	unsigned int p;
 
 	if (!wq->group || !wq->cells)
 		return;
@@ -328,11 +342,16 @@ void dsa_wq_drain(struct dsa_hw *hw, struct dsa_wq *wq)
 	if (atomic_load(&wq->state) == DSA_WQ_DISABLING)
 		while (atomic_load(&wq->submitters))
 			sched_yield();
-	gen = atomic_load(&wq->poll_gen);
-	while (atomic_load(&wq->poll_gen) < gen + 2) {
-		if (!dsa_bus_master(hw))
-			goto out_stuck;
-		drain_pause(wq);
+	for (p = 0; p < DSA_PORTALS_PER_WQ; p++) {
+		gen0[p] = atomic_load(&wq->page_gen[p]);
+		taken0[p] = atomic_load(&wq->taken[p]);
+	}
+	for (p = 0; p < DSA_PORTALS_PER_WQ; p++) {
+		while (!page_flushed(wq, p, gen0, taken0)) {
+			if (!dsa_bus_master(hw))
+				goto out_stuck;
+			drain_pause(wq);
+		}
 	}
 	tail = atomic_load(&wq->tail);
 	while (atomic_load(&wq->head) < tail) {

@@ -7,6 +7,7 @@
 #ifndef SIOVD_TESTS_HW_DSA_HARNESS_H
 #define SIOVD_TESTS_HW_DSA_HARNESS_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,22 @@
 #include "iommu/iommu.h"
 #include "irq/remap.h"
 #include "spec/dsa.h"
+
+/* The descriptor and record layouts the tests build by hand. */
+static_assert(sizeof(struct dsa_hw_desc) == 64, "descriptor");
+static_assert(offsetof(struct dsa_hw_desc, completion_addr) == 8, "completion_addr");
+static_assert(offsetof(struct dsa_hw_desc, src_addr) == 16, "src_addr");
+static_assert(offsetof(struct dsa_hw_desc, dst_addr) == 24, "dst_addr");
+static_assert(offsetof(struct dsa_hw_desc, xfer_size) == 32, "xfer_size");
+static_assert(offsetof(struct dsa_hw_desc, int_handle) == 36, "int_handle");
+static_assert(offsetof(struct dsa_hw_desc, crc_seed) == 40, "crc_seed");
+static_assert(offsetof(struct dsa_hw_desc, seed_addr) == 48, "seed_addr");
+static_assert(offsetof(struct dsa_hw_desc, dest2) == 40, "dest2");
+static_assert(sizeof(struct dsa_completion_record) == 32, "completion record");
+static_assert(offsetof(struct dsa_completion_record, bytes_completed) == 4, "bytes_completed");
+static_assert(offsetof(struct dsa_completion_record, fault_addr) == 8, "fault_addr");
+static_assert(offsetof(struct dsa_completion_record, crc_val) == 16, "crc_val");
+static_assert(sizeof(union sw_err_reg) == 32, "SWERR");
 
 #define H_RID		0x0100
 #define H_IOVA		0x100000000ULL		/* test memory starts here */
