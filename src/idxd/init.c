@@ -397,11 +397,13 @@ static struct pci_driver idxd_pci_driver = {
 
 /* ---- lookup ------------------------------------------------------------------ */
 
+static bool idxd_loaded;
+
 struct idxd_device *idxd_find_device(const char *name)
 {
 	struct device *dev;
 
-	if (!dsa_bus_type.registered)
+	if (!idxd_loaded)
 		return NULL;
 	dev = bus_find_device_by_name(&dsa_bus_type, name);
 	if (!dev)
@@ -421,7 +423,7 @@ int idxd_driver_init(void)
 {
 	int rc;
 
-	if (dsa_bus_type.registered)
+	if (idxd_loaded)
 		return -EEXIST;
 	rc = idxd_bus_init();
 	if (rc)
@@ -431,12 +433,14 @@ int idxd_driver_init(void)
 		rc = -ENOMEM;
 		goto out_bus_exit;
 	}
+	idxd_loaded = true;
 	rc = pci_register_driver(&idxd_pci_driver);
 	if (rc)
 		goto out_remove_module_dir;
 	return 0;
 
 out_remove_module_dir:
+	idxd_loaded = false;
 	sysfs_remove_dir(idxd_module_dir);
 	idxd_module_dir = NULL;
 out_bus_exit:
@@ -446,9 +450,10 @@ out_bus_exit:
 
 void idxd_driver_exit(void)
 {
-	if (!dsa_bus_type.registered)
+	if (!idxd_loaded)
 		return;
 	pci_unregister_driver(&idxd_pci_driver);
+	idxd_loaded = false;
 	sysfs_remove_dir(idxd_module_dir);
 	idxd_module_dir = NULL;
 	idxd_bus_exit();
