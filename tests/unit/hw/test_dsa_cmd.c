@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <setjmp.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -545,6 +546,62 @@ static void test_abort_pasid_shared_wq(void **state)
 	iommu_detach_device_pasid(h->iommu, H_RID, 6);
 }
 
+struct flooder {
+	uint8_t *page;
+	struct harness *h;
+	atomic_int stop;
+	unsigned long sent;
+};
+
+/* Keep a mapped portal page as full as the protocol allows. */
+static void *flood(void *arg)
+{
+	struct flooder *f = arg;
+	struct dsa_hw_desc d;
+	unsigned int slot = 0;
+
+	h_desc(f->h, &d, DSA_OPCODE_NOOP, h_ptr(f->h, 0x2000));
+	while (!atomic_load(&f->stop)) {
+		_Atomic uint64_t *q0 = (_Atomic uint64_t *)(void *)(f->page + slot * 64);
+		uint64_t first;
+
+		if (atomic_load_explicit(q0, memory_order_acquire))
+			continue;
+		memcpy(f->page + slot * 64 + 8, (uint8_t *)&d + 8, 56);
+		memcpy(&first, &d, 8);
+		atomic_store_explicit(q0, first, memory_order_release);
+		slot = (slot + 1) % 64;
+		f->sent++;
+	}
+	return NULL;
+}
+
+/* A client flooding its portal cannot keep DRAIN_WQ from returning. */
+static void test_drain_under_flood(void **state)
+{
+	struct harness *h = *state;
+	struct flooder f = { .h = h };
+	uint64_t fd_off;
+	pthread_t t;
+	unsigned int i;
+	int fd;
+
+	h_start(h, 1, 16, 1);
+	assert_int_equal(h->ops->bar_mmap(h->hw, DSA_WQ_BAR, 0, 16384, &fd, &fd_off), 0);
+	f.page = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)fd_off);
+	assert_true(f.page != MAP_FAILED);
+	pthread_create(&t, NULL, flood, &f);
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(h_cmd(h, IDXD_CMD_DRAIN_WQ, idxd_wq_mask_operand(0)), 0);
+		assert_int_equal(h_cmd(h, IDXD_CMD_ABORT_WQ, idxd_wq_mask_operand(0)), 0);
+	}
+	assert_int_equal(h_cmd(h, IDXD_CMD_DISABLE_WQ, idxd_wq_mask_operand(0)), 0);
+	atomic_store(&f.stop, 1);
+	pthread_join(t, NULL);
+	assert_true(f.sent > 0);
+	munmap(f.page, 16384);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +617,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_abort_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disable_wq_drains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abort_pasid_shared_wq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drain_under_flood, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("dsa_cmd", tests, NULL, NULL);
