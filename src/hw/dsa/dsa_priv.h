@@ -53,7 +53,6 @@ static_assert(offsetof(struct dsa_completion_record, fault_addr) == 8, "cr fault
 static_assert(offsetof(struct dsa_completion_record, crc_val) == 16, "cr crc_val");
 
 #define DSA_REG_SPACE		0x100	/* fixed registers end; tables follow */
-#define DSA_NR_CMDS		(IDXD_CMD_RELEASE_INT_HANDLE + 1)
 #define DSA_SLOTS_PER_PORTAL	(DSA_PORTAL_SIZE / DSA_DESC_SIZE)	/* 64 */
 #define DSA_WQ_PORTAL_BYTES	(DSA_PORTALS_PER_WQ * DSA_PORTAL_SIZE)
 #define DSA_WQCFG_STRIDE	32	/* WQCAP.wqcfg_size = 0 */
