@@ -6,11 +6,11 @@
  * bitmaps for op_cap, op_config and errors, "-1" for no group, ...).
  *
  * Every store checks in one order: the value parses (-EINVAL), the device's
- * configuration is writable (-EPERM, GENCAP.config_en = 0), the object may
- * change now (-EBUSY: it is enabled, its device is enabled where the value
- * is fixed at device enable, or an mdev owns the WQ), the value fits
- * (-EINVAL), the device has the feature (-EOPNOTSUPP). Where the kernel
- * answers "enabled" with -EPERM we answer -EBUSY.
+ * configuration is writable (-EPERM, GENCAP.config_en = 0), an mdev does not
+ * own the WQ (-EBUSY: the seeds' rule for mdev WQs), the object may change
+ * now (-EPERM as in the kernel: it is enabled, or its device is enabled
+ * where the value is fixed at device enable), the value fits (-EINVAL), the
+ * device has the feature (-EOPNOTSUPP).
  * The accel-config loader (config.c) goes through these same stores.
  */
 #include <ctype.h>
@@ -107,14 +107,16 @@ static int idxd_conf_check(struct idxd_device *idxd)
 	if (!idxd->configurable)
 		return -EPERM;
 	if (idxd->state != IDXD_DEV_DISABLED)
-		return -EBUSY;
+		return -EPERM;
 	return 0;
 }
 
 /* A WQ value that may change while the device is enabled. */
 static int idxd_wq_idle(struct idxd_wq *wq)
 {
-	return wq->owned || wq->state != IDXD_WQ_DISABLED ? -EBUSY : 0;
+	if (wq->owned)
+		return -EBUSY;
+	return wq->state != IDXD_WQ_DISABLED ? -EPERM : 0;
 }
 
 static int idxd_wq_conf_check(struct idxd_wq *wq)
@@ -130,7 +132,7 @@ static int idxd_wq_dev_conf_check(struct idxd_wq *wq)
 	int rc = idxd_wq_conf_check(wq);
 
 	if (!rc && wq->idxd->state != IDXD_DEV_DISABLED)
-		rc = -EBUSY;
+		rc = -EPERM;
 	return rc;
 }
 

@@ -288,30 +288,30 @@ static void test_store_values(void **state)
 	assert_string_equal(attr(DEV "wq0.0/type"), "mdev");
 }
 
-/* Once enabled, what is fixed at enable refuses to change (-EBUSY). */
+/* Once enabled, what is fixed at enable refuses to change (-EPERM, as in the kernel). */
 static void test_store_busy(void **state)
 {
 	(void)state;
 	config_dwq(0, 0, 0, 0, 16, "user", "app");
 	assert_true(dsa_bind("idxd", "dsa0") > 0);
 	/* device enabled: the partition of WQs, groups and engines is fixed */
-	assert_int_equal(attr_set("8", DEV "wq0.1/size"), -EBUSY);
-	assert_int_equal(attr_set("1", DEV "wq0.1/group_id"), -EBUSY);
-	assert_int_equal(attr_set("1", DEV "engine0.1/group_id"), -EBUSY);
-	assert_int_equal(attr_set("2", DEV "group0.1/traffic_class_a"), -EBUSY);
-	assert_int_equal(attr_set("0", DEV "dsa0/read_buffer_limit"), -EBUSY);
+	assert_int_equal(attr_set("8", DEV "wq0.1/size"), -EPERM);
+	assert_int_equal(attr_set("1", DEV "wq0.1/group_id"), -EPERM);
+	assert_int_equal(attr_set("1", DEV "engine0.1/group_id"), -EPERM);
+	assert_int_equal(attr_set("2", DEV "group0.1/traffic_class_a"), -EPERM);
+	assert_int_equal(attr_set("0", DEV "dsa0/read_buffer_limit"), -EPERM);
 	/* a disabled WQ of an enabled device still takes its other settings */
 	assert_true(attr_set("5", DEV "wq0.1/priority") > 0);
 	assert_true(attr_set("user", DEV "wq0.1/type") > 0);
 	/* an enabled WQ takes nothing */
 	assert_true(dsa_bind("user", "wq0.0") > 0);
-	assert_int_equal(attr_set("5", DEV "wq0.0/priority"), -EBUSY);
-	assert_int_equal(attr_set("shared", DEV "wq0.0/mode"), -EBUSY);
-	assert_int_equal(attr_set("kernel", DEV "wq0.0/type"), -EBUSY);
-	assert_int_equal(attr_set("x", DEV "wq0.0/name"), -EBUSY);
-	assert_int_equal(attr_set("user", DEV "wq0.0/driver_name"), -EBUSY);
-	assert_int_equal(attr_set("1024", DEV "wq0.0/max_transfer_size"), -EBUSY);
-	assert_int_equal(attr_set("8", DEV "wq0.0/max_batch_size"), -EBUSY);
+	assert_int_equal(attr_set("5", DEV "wq0.0/priority"), -EPERM);
+	assert_int_equal(attr_set("shared", DEV "wq0.0/mode"), -EPERM);
+	assert_int_equal(attr_set("kernel", DEV "wq0.0/type"), -EPERM);
+	assert_int_equal(attr_set("x", DEV "wq0.0/name"), -EPERM);
+	assert_int_equal(attr_set("user", DEV "wq0.0/driver_name"), -EPERM);
+	assert_int_equal(attr_set("1024", DEV "wq0.0/max_transfer_size"), -EPERM);
+	assert_int_equal(attr_set("8", DEV "wq0.0/max_batch_size"), -EPERM);
 	assert_true(dsa_unbind("user", "wq0.0") > 0);
 	assert_true(attr_set("5", DEV "wq0.0/priority") > 0);
 	assert_true(dsa_unbind("idxd", "dsa0") > 0);

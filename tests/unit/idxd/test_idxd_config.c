@@ -388,7 +388,7 @@ static void test_readonly_and_legacy_keys(void **state)
 	assert_int_equal(c.wq_state, IDXD_WQCFG_STATE_ENABLED);
 	/* an enabled device takes no configuration */
 	assert_int_equal(load("[{\"dev\":\"dsa0\",\"ungrouped_workqueues\":[{\"dev\":\"wq0.5\","
-			      "\"size\":1}]}]", false, err, sizeof(err)), -EBUSY);
+			      "\"size\":1}]}]", false, err, sizeof(err)), -EPERM);
 	assert_non_null(strstr(err, "wq0.5"));
 }
 
