@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * End to end, data path: a real siovd with two mdevs, clients through
+ * libvdsa over real vfio-user sockets.
+ *  - the vdsa tool runs every operation in both completion modes over both
+ *    portal paths and verifies them;
+ *  - a bad source address gets the page-fault status with the fault address
+ *    and the daemon keeps serving;
+ *  - malformed vfio-user messages get error replies and no crash;
+ *  - a client disconnects abruptly and a new client works;
+ *  - two mdevs used at once by two clients; a descriptor from one naming
+ *    the other's memory faults and the other's memory is untouched.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "e2e.h"
+#include "uapi/vfio-user.h"
+#include "vdsa.h"
+
+static const char *uuid_a = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+static const char *uuid_b = "1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
+
+struct fix {
+	struct e2e_daemon d;
+	char sock_a[256], sock_b[256];
+};
+
+static int setup(void **state)
+{
+	static struct fix fx;
+
+	if (e2e_start(&fx.d, NULL))
+		return -1;
+	if (e2e_mdev_create(&fx.d, uuid_a) || e2e_mdev_create(&fx.d, uuid_b)) {
+		e2e_dump_log(&fx.d);
+		return -1;
+	}
+	e2e_mdev_sock(&fx.d, uuid_a, fx.sock_a, sizeof(fx.sock_a));
+	e2e_mdev_sock(&fx.d, uuid_b, fx.sock_b, sizeof(fx.sock_b));
+	*state = &fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *fx = *state;
+
+	assert_int_equal(e2e_stop(&fx->d), 0);
+	return 0;
+}
+
+static int run_vdsa(const char *sock, const char *args)
+{
+	const char *vdsa = getenv("VDSA");
+	char cmd[1024];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "'%s' --socket '%s' %s", vdsa, sock, args);
+	status = system(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_every_operation(void **state)
+{
+	struct fix *fx = *state;
+
+	assert_int_equal(run_vdsa(fx->sock_a, "--op all --mode both --portal both --iterations 20"),
+			 0);
+	assert_int_equal(run_vdsa(fx->sock_b, "--op all --mode both --portal both --size 65536"), 0);
+	assert_int_equal(run_vdsa(fx->sock_a, "--bad-address"), 0);
+}
+
+struct client {
+	struct vdsa_conn *conn;
+	struct vdsa_dev *dev;
+	struct vdsa_buf *buf, *comp;
+};
+
+static void client_open(struct client *c, const char *sock)
+{
+	int rc, tries;
+
+	/* the server may still be closing the previous session */
+	for (tries = 0; tries < 100; tries++) {
+		rc = vdsa_conn_open(sock, &c->conn);
+		if (rc != -EBUSY && rc != -ECONNRESET)
+			break;
+		usleep(20000);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(vdsa_dev_open(c->conn, &c->dev), 0);
+	assert_int_equal(vdsa_buf_alloc(c->conn, 1 << 16, &c->buf), 0);
+	assert_int_equal(vdsa_buf_alloc(c->conn, 4096, &c->comp), 0);
+}
+
+static void client_close(struct client *c)
+{
+	vdsa_dev_close(c->dev);
+	vdsa_conn_close(c->conn);
+}
+
+/* Run one MEMMOVE; return the completion status, fault address in @fault. */
+static int client_memmove(struct client *c, uint64_t dst, uint64_t src, uint32_t len,
+			  enum vdsa_portal portal, uint64_t *fault)
+{
+	struct dsa_completion_record *cr = c->comp->va;
+	struct dsa_hw_desc d;
+	int rc;
+
+	memset(cr, 0, sizeof(*cr));
+	vdsa_desc_memmove(&d, c->comp->iova, dst, src, len);
+	rc = vdsa_submit(c->dev, &d, portal);
+	if (rc)
+		return rc;
+	rc = vdsa_wait(c->dev, cr, VDSA_WAIT_POLL, 5000);
+	if (fault)
+		*fault = cr->fault_addr;
+	return rc;
+}
+
+static void test_page_fault_keeps_serving(void **state)
+{
+	struct fix *fx = *state;
+	struct client c;
+	uint64_t fault = 0, bad;
+	char *va;
+
+	client_open(&c, fx->sock_a);
+	va = c.buf->va;
+	bad = c.buf->iova + c.buf->size + 0x100000;	/* beyond every mapping */
+	assert_int_equal(client_memmove(&c, c.buf->iova, bad, 256, VDSA_PORTAL_MMAP, &fault) &
+			 DSA_COMP_STATUS_MASK, DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(fault, bad);
+	/* a range straddling the end of the mapping faults at the first byte out */
+	assert_int_equal(client_memmove(&c, c.buf->iova, c.buf->iova + c.buf->size - 128, 256,
+					VDSA_PORTAL_TRAPPED, &fault) & DSA_COMP_STATUS_MASK,
+			 DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(fault, c.buf->iova + c.buf->size);
+	/* and the same client goes on working */
+	memset(va, 0x11, 4096);
+	memset(va + 4096, 0, 4096);
+	assert_int_equal(client_memmove(&c, c.buf->iova + 4096, c.buf->iova, 4096,
+					VDSA_PORTAL_MMAP, NULL), DSA_COMP_SUCCESS);
+	assert_memory_equal(va, va + 4096, 4096);
+	client_close(&c);
+}
+
+static void test_isolation_between_mdevs(void **state)
+{
+	struct fix *fx = *state;
+	struct vdsa_buf *secret;
+	struct client a, b;
+	uint64_t fault = 0;
+
+	client_open(&a, fx->sock_a);
+	client_open(&b, fx->sock_b);
+	/* A has one more buffer than B: an IOVA B has never mapped */
+	assert_int_equal(vdsa_buf_alloc(a.conn, 4096, &secret), 0);
+	memset(secret->va, 0x5e, 4096);
+	memset(b.buf->va, 0, 4096);
+	assert_int_equal(client_memmove(&b, b.buf->iova, secret->iova, 4096, VDSA_PORTAL_MMAP,
+					&fault) & DSA_COMP_STATUS_MASK, DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(fault, secret->iova);
+	/* B cannot write there either, and A's memory is untouched */
+	assert_int_equal(client_memmove(&b, secret->iova, b.buf->iova, 4096, VDSA_PORTAL_TRAPPED,
+					&fault) & DSA_COMP_STATUS_MASK, DSA_COMP_PAGE_FAULT_NOBOF);
+	for (int i = 0; i < 4096; i++)
+		assert_int_equal(((unsigned char *)secret->va)[i], 0x5e);
+	/* both keep working at once */
+	memset(a.buf->va, 0xa1, 4096);
+	memset(b.buf->va, 0xb2, 4096);
+	assert_int_equal(client_memmove(&a, a.buf->iova + 8192, a.buf->iova, 4096,
+					VDSA_PORTAL_MMAP, NULL), DSA_COMP_SUCCESS);
+	assert_int_equal(client_memmove(&b, b.buf->iova + 8192, b.buf->iova, 4096,
+					VDSA_PORTAL_MMAP, NULL), DSA_COMP_SUCCESS);
+	assert_memory_equal((char *)a.buf->va + 8192, a.buf->va, 4096);
+	assert_memory_equal((char *)b.buf->va + 8192, b.buf->va, 4096);
+	client_close(&a);
+	client_close(&b);
+}
+
+static int raw_connect(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+/* Send a header (+ @extra bytes of zeros); return the reply's errno or -errno. */
+static int raw_request(int fd, uint16_t cmd, uint32_t size, size_t extra)
+{
+	struct vfio_user_header h = { .msg_id = 7, .command = cmd, .msg_size = size };
+	struct vfio_user_header r;
+	char pad[256] = { 0 };
+
+	if (send(fd, &h, sizeof(h), MSG_NOSIGNAL) != sizeof(h))
+		return -EPIPE;
+	if (extra && send(fd, pad, extra, MSG_NOSIGNAL) != (ssize_t)extra)
+		return -EPIPE;
+	if (recv(fd, &r, sizeof(r), MSG_WAITALL) != sizeof(r))
+		return -ECONNRESET;
+	assert_int_equal(r.msg_id, 7);
+	assert_int_equal(r.command, cmd);
+	assert_int_equal(r.flags & VFIO_USER_F_TYPE_MASK, VFIO_USER_F_TYPE_REPLY);
+	return r.flags & VFIO_USER_F_ERROR ? (int)r.error_no : 0;
+}
+
+static void test_malformed_messages(void **state)
+{
+	struct fix *fx = *state;
+	struct client b;
+	int fd;
+
+	/* B is in use while A's socket gets garbage */
+	client_open(&b, fx->sock_b);
+
+	/* a command before VERSION */
+	fd = raw_connect(fx->sock_a);
+	assert_true(fd >= 0);
+	assert_int_equal(raw_request(fd, VFIO_USER_DEVICE_GET_INFO, 16 + 16, 16), EINVAL);
+	close(fd);
+	/* an unknown command, a bad argsz, an oversized message */
+	fd = raw_connect(fx->sock_a);
+	{
+		struct {
+			struct vfio_user_header h;
+			struct vfio_user_version v;
+		} __attribute__((packed)) ver = {
+			.h = { .msg_id = 1, .command = VFIO_USER_VERSION,
+			       .msg_size = sizeof(ver) },
+			.v = { .major = 0, .minor = 1 },
+		};
+		struct vfio_user_header r;
+		char rest[512];
+
+		assert_int_equal(send(fd, &ver, sizeof(ver), 0), sizeof(ver));
+		assert_int_equal(recv(fd, &r, sizeof(r), MSG_WAITALL), sizeof(r));
+		assert_false(r.flags & VFIO_USER_F_ERROR);
+		assert_true(r.msg_size - sizeof(r) < sizeof(rest));
+		assert_int_equal(recv(fd, rest, r.msg_size - sizeof(r), MSG_WAITALL),
+				 (ssize_t)(r.msg_size - sizeof(r)));
+	}
+	assert_int_equal(raw_request(fd, 99, 16, 0), ENOSYS);
+	/* GET_INFO whose argsz (first word of the payload) is 0 */
+	assert_int_equal(raw_request(fd, VFIO_USER_DEVICE_GET_INFO, 16 + 16, 16), EINVAL);
+	/* a message shorter than its header claims, then a huge one: the server closes */
+	assert_int_not_equal(raw_request(fd, VFIO_USER_DEVICE_GET_INFO, 8, 0), 0);
+	close(fd);
+	fd = raw_connect(fx->sock_a);
+	{
+		int r = raw_request(fd, VFIO_USER_VERSION, 0x7fffffff, 0);
+
+		assert_true(r == EINVAL || r == E2BIG || r == -ECONNRESET);
+	}
+	close(fd);
+
+	/* B was served throughout, and A serves a proper client now */
+	memset(b.buf->va, 0x3c, 1024);
+	assert_int_equal(client_memmove(&b, b.buf->iova + 1024, b.buf->iova, 1024,
+					VDSA_PORTAL_TRAPPED, NULL), DSA_COMP_SUCCESS);
+	client_close(&b);
+	assert_int_equal(run_vdsa(fx->sock_a, "--op memmove --mode poll --portal mmap"), 0);
+	assert_int_equal(e2e_ctl(&fx->d, NULL, 0, "ping"), 0);
+}
+
+static void test_disconnect_reconnect(void **state)
+{
+	struct fix *fx = *state;
+	struct dsa_hw_desc d;
+	struct client c;
+	pid_t pid;
+	int status;
+
+	/* a client that dies with its device enabled and descriptors queued */
+	pid = fork();
+	if (!pid) {
+		struct client k;
+
+		client_open(&k, fx->sock_a);
+		for (int i = 0; i < 8; i++) {
+			vdsa_desc_memmove(&d, k.comp->iova + 64 * i, k.buf->iova + 32768,
+					  k.buf->iova, 32768);
+			if (vdsa_submit(k.dev, &d, VDSA_PORTAL_MMAP))
+				break;
+		}
+		_exit(0);	/* no goodbye: the kernel closes the socket */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* a new client finds the device, resets it and works */
+	client_open(&c, fx->sock_a);
+	memset(c.buf->va, 0x77, 4096);
+	assert_int_equal(client_memmove(&c, c.buf->iova + 4096, c.buf->iova, 4096,
+					VDSA_PORTAL_MMAP, NULL), DSA_COMP_SUCCESS);
+	assert_memory_equal((char *)c.buf->va + 4096, c.buf->va, 4096);
+	client_close(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_operation),
+		cmocka_unit_test(test_page_fault_keeps_serving),
+		cmocka_unit_test(test_isolation_between_mdevs),
+		cmocka_unit_test(test_malformed_messages),
+		cmocka_unit_test(test_disconnect_reconnect),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
