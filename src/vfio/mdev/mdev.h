@@ -96,7 +96,8 @@ struct mdev_parent {
  * @dev: its device on the "mdev" bus, named by the UUID (lower case), child
  *	of the parent device.
  * @uuid: the UUID written to "create".
- * @type: the type it was created from.
+ * @type: the type it was created from; NULL once the mdev was removed (a
+ *	reference may keep the struct alive after its parent and types went).
  *
  * Allocated and freed by the core; the bound driver keeps its state in
  * drvdata (dev_set_drvdata()) or in objects it allocates itself.

@@ -185,6 +185,12 @@ static void mdev_device_remove_common(struct mdev_device *mdev)
 	mdev_remove_sysfs_files(mdev);
 	device_del(&mdev->dev);
 	mdev_give_instance(type);
+	/*
+	 * Someone may still hold a reference (a vfio device whose client has
+	 * not closed yet); the parent driver may free the type once it has
+	 * unregistered, so the zombie forgets it.
+	 */
+	mdev->type = NULL;
 	/* Balances device_initialize() in mdev_device_create(). */
 	put_device(&mdev->dev);
 }
@@ -200,7 +206,8 @@ void mdev_unregister_parent(struct mdev_parent *parent)
 		return;
 	parent->unregistering = true;
 	list_for_each_entry_safe(mdev, n, &mdev_list, next) {
-		if (mdev->type->parent != parent || !mdev->active)
+		/* check active first: a removed mdev may outlive its type */
+		if (!mdev->active || mdev->type->parent != parent)
 			continue;
 		mdev->active = false;
 		mdev_device_remove_common(mdev);

@@ -460,6 +460,37 @@ static void test_remove_api_errors(void **state)
 	assert_int_equal(device_nr_alive(), alive_at_start + 1);
 }
 
+static void test_removed_mdev_outlives_its_parent(void **state)
+{
+	struct mdev_device *mdev;
+	uuid_t u;
+
+	assert_int_equal(write_str(SMALL_DIR "/create", UUID_A), 36);
+	assert_int_equal(write_str(BIG_DIR "/create", UUID_B), 36);
+	uuid_parse(UUID_A, u);
+	mdev = mdev_find_device(u);
+	assert_non_null(mdev);
+	/* a user (say a vfio device with an open client) keeps it */
+	assert_int_equal(mdev_device_remove(mdev), 0);
+	assert_null(mdev->type);
+	mdev_unregister_parent(&tp->mparent);
+	/* the parent driver may now reuse its types: poison them */
+	memset(&tp->small, 0xa5, sizeof(tp->small));
+	memset(&tp->big, 0xa5, sizeof(tp->big));
+	tp->small.sysfs_name = "small";
+	tp->big.sysfs_name = "big";
+	tp->small.pretty_name = tp->big.pretty_name = NULL;
+	/* a new parent registration walks the mdevs without touching the zombie */
+	assert_int_equal(mdev_register_parent(&tp->mparent, &tp->dev, &slotdrv, tp->types, 2), 0);
+	assert_int_equal(write_str(SMALL_DIR "/create", UUID_B), 36);
+	/* the zombie's UUID stays taken until its last reference goes */
+	assert_int_equal(write_str(SMALL_DIR "/create", UUID_A), -EEXIST);
+	put_device(&mdev->dev);
+	assert_int_equal(write_str(SMALL_DIR "/create", UUID_A), 36);
+	mdev_unregister_parent(&tp->mparent);
+	assert_int_equal(device_nr_alive(), alive_at_start + 1);
+}
+
 static void test_unbind_then_remove(void **state)
 {
 	assert_int_equal(write_str(SMALL_DIR "/create", UUID_A), 36);
@@ -513,6 +544,8 @@ int main(void)
 						teardown_slot),
 		cmocka_unit_test_setup_teardown(test_register_parent_errors, setup_slot, teardown_slot),
 		cmocka_unit_test_setup_teardown(test_remove_api_errors, setup_slot, teardown_slot),
+		cmocka_unit_test_setup_teardown(test_removed_mdev_outlives_its_parent, setup_slot,
+						teardown_slot),
 		cmocka_unit_test_setup_teardown(test_unbind_then_remove, setup_slot, teardown_slot),
 		cmocka_unit_test_setup_teardown(test_core_counts_instances, setup_count, teardown_count),
 	};

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vdcm's vfio_device_ops (mostly vfio-pci-core's own functions: seed
+ * 003's "wrap only what changes"), the BAR2 portal, DMA attach, and how
+ * the virtual MSI-X vectors become IMS entries of the PF.
+ *
+ * Interrupt path of a vector v >= 1: REQUEST_INT_HANDLE or the client's
+ * SET_IRQS allocates an IMS entry on the mdev's own struct device (the PF's
+ * IMS domain is shared to it, seed 001 option A) with the PASID as cookie;
+ * SET_IRQS points the entry's IRTE at the client's eventfd
+ * (irq_set_eventfd) and unmasks it. From then on a completion interrupt
+ * goes device -> IMS entry -> remapping unit -> eventfd with no vdcm code
+ * on the path. Vector 0 is emulated: vfio_pci_core_trigger().
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "iommu/iommu.h"
+#include "irq/msi.h"
+#include "lib/log.h"
+#include "pci/pci.h"
+#include "vfio/idxd/vdcm.h"
+
+/* ---- IMS-backed vectors -------------------------------------------------------- */
+
+/**
+ * vdcm_vector_get_ims - see vdcm.h.
+ */
+int vdcm_vector_get_ims(struct vdcm_idxd *vd, unsigned int v)
+{
+	union msi_instance_cookie cookie = { .value = vd->pasid };
+	struct vdcm_vector *vec = &vd->vec[v];
+	struct msi_map map;
+
+	if (v == 0 || v >= VDCM_MSIX_VECTORS)
+		return -EINVAL;
+	if (vec->ims_index >= 0)
+		return 0;
+	map = msi_domain_alloc_irq_at(&vd->mdev->dev, MSI_SECONDARY_DOMAIN, MSI_ANY_INDEX,
+				      &cookie);
+	if (map.index < 0)
+		return map.index;
+	vec->ims_index = map.index;
+	vec->virq = map.virq;
+	dev_dbg(&vd->mdev->dev, "vdcm: vector %u -> IMS entry %d (virq %d)",
+		v, map.index, map.virq);
+	return 0;
+}
+
+static void vdcm_vector_unwire(struct vdcm_vector *vec)
+{
+	if (!vec->wired)
+		return;
+	disable_irq((unsigned int)vec->virq);
+	irq_set_eventfd((unsigned int)vec->virq, -1);
+	vec->wired = false;
+}
+
+/**
+ * vdcm_vectors_release - see vdcm.h. A handle the PF cannot release (the
+ * WQ was lost) is forgotten all the same: the PF reclaims it on its reset.
+ */
+void vdcm_vectors_release(struct vdcm_idxd *vd, bool free_ims)
+{
+	unsigned int v;
+
+	for (v = 1; v < VDCM_MSIX_VECTORS; v++) {
+		struct vdcm_vector *vec = &vd->vec[v];
+
+		if (vec->has_handle &&
+		    idxd_release_int_handle(vd->idxd, vec->handle, true, NULL))
+			dev_dbg(&vd->mdev->dev, "vdcm: handle %u not released", vec->handle);
+		vec->has_handle = false;
+		if (!free_ims || vec->ims_index < 0)
+			continue;
+		vdcm_vector_unwire(vec);
+		msi_domain_free_irq(&vd->mdev->dev, MSI_SECONDARY_DOMAIN,
+				    (unsigned int)vec->ims_index);
+		vec->ims_index = -1;
+		vec->virq = 0;
+	}
+}
+
+static int vdcm_msix_set(struct vfio_pci_core_device *core, unsigned int v, int fd)
+{
+	struct vdcm_idxd *vd = to_vdcm(core);
+	struct vdcm_vector *vec = &vd->vec[v];
+	int rc;
+
+	if (v == 0)
+		return 0;	/* emulated: the core keeps the eventfd */
+	if (fd < 0) {
+		if (vec->ims_index >= 0)
+			vdcm_vector_unwire(vec);
+		return 0;
+	}
+	rc = vdcm_vector_get_ims(vd, v);
+	if (rc)
+		return rc;
+	rc = irq_set_eventfd((unsigned int)vec->virq, fd);
+	if (rc)
+		return rc;
+	vec->wired = true;
+	if (!vfio_pci_core_msix_masked(core, v))
+		enable_irq((unsigned int)vec->virq);
+	return 0;
+}
+
+static void vdcm_msix_mask(struct vfio_pci_core_device *core, unsigned int v)
+{
+	struct vdcm_vector *vec = &to_vdcm(core)->vec[v];
+
+	if (v && vec->wired)
+		disable_irq((unsigned int)vec->virq);
+}
+
+static void vdcm_msix_unmask(struct vfio_pci_core_device *core, unsigned int v)
+{
+	struct vdcm_vector *vec = &to_vdcm(core)->vec[v];
+
+	if (v && vec->wired)
+		enable_irq((unsigned int)vec->virq);
+}
+
+const struct vfio_pci_core_irq_ops vdcm_irq_ops = {
+	.msix_set = vdcm_msix_set,
+	.msix_mask = vdcm_msix_mask,
+	.msix_unmask = vdcm_msix_unmask,
+};
+
+/* ---- BARs ---------------------------------------------------------------------- */
+
+/*
+ * BAR2: a 64-byte write at any 64-byte-aligned offset of the four portal
+ * pages is one descriptor for the WQ (MOVDIR64B); reads return all-ones,
+ * as a portal does.
+ */
+static ssize_t vdcm_bar2_rw(struct vfio_pci_core_device *core, unsigned int index,
+			    char *buf, size_t count, uint64_t off, bool iswrite)
+{
+	int rc;
+
+	if (!iswrite) {
+		memset(buf, 0xff, count);
+		return (ssize_t)count;
+	}
+	if (count != DSA_DESC_SIZE || !IS_ALIGNED(off, DSA_DESC_SIZE))
+		return -EINVAL;
+	rc = idxd_wq_submit(to_vdcm(core)->wq, buf);
+	return rc ? rc : (ssize_t)count;
+}
+
+/* Page 0 of BAR2 is the PF's IMS portal page of the WQ. */
+static int vdcm_bar2_mmap(struct vfio_pci_core_device *core, unsigned int index,
+			  int *fd, uint64_t *fd_offset)
+{
+	return idxd_wq_portal_mmap(to_vdcm(core)->wq, fd, fd_offset);
+}
+
+const struct vfio_pci_regops vdcm_bar0_regops = {
+	.rw = vdcm_bar0_rw,
+};
+
+const struct vfio_pci_regops vdcm_bar2_regops = {
+	.rw = vdcm_bar2_rw,
+	.mmap = vdcm_bar2_mmap,
+};
+
+/* ---- vfio_device_ops --------------------------------------------------------------- */
+
+static void vdcm_release(struct vfio_device *vdev)
+{
+	vfio_pci_core_release_dev(vdev);
+	/* the reference vdcm_mdev_probe() took for this allocation */
+	put_device(vdev->dev);
+}
+
+/*
+ * VFIO_DEVICE_RESET: the core resets the function (config space, MSI-X
+ * off, which unwires every IMS entry), then the device behind it: WQ off,
+ * handles released, IMS entries freed, registers to their initial values.
+ */
+static long vdcm_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
+{
+	struct vdcm_idxd *vd = to_vdcm(to_vfio_pci_core(vdev));
+	long rc = vfio_pci_core_ioctl(vdev, cmd, arg);
+
+	if (cmd == VFIO_DEVICE_RESET && !rc) {
+		vdcm_reset_device(vd);
+		vdcm_vectors_release(vd, true);
+	}
+	return rc;
+}
+
+/* The session's address space becomes what the WQ's PASID translates through. */
+static int vdcm_attach_ioas(struct vfio_device *vdev, struct iommu_domain *dom)
+{
+	struct vdcm_idxd *vd = to_vdcm(to_vfio_pci_core(vdev));
+	int rc;
+
+	if (vd->dom)
+		return -EBUSY;
+	rc = iommu_attach_device_pasid(dom, pci_dev_id(vd->pf), vd->pasid);
+	if (rc)
+		return rc;
+	vd->dom = dom;
+	return 0;
+}
+
+/* From here on the WQ's DMA faults; the IOMMU waits for DMA in flight. */
+static void vdcm_detach_ioas(struct vfio_device *vdev)
+{
+	struct vdcm_idxd *vd = to_vdcm(to_vfio_pci_core(vdev));
+
+	if (!vd->dom)
+		return;
+	iommu_detach_device_pasid(vd->pf->iommu, pci_dev_id(vd->pf), vd->pasid);
+	vd->dom = NULL;
+}
+
+const struct vfio_device_ops vdcm_vfio_ops = {
+	.name = "vfio-idxd",
+	.init = vfio_pci_core_init_dev,
+	.release = vdcm_release,
+	.open_device = vfio_pci_core_open_device,
+	.close_device = vfio_pci_core_close_device,
+	.read = vfio_pci_core_read,
+	.write = vfio_pci_core_write,
+	.ioctl = vdcm_ioctl,
+	.region_mmap = vfio_pci_core_region_mmap,
+	.attach_ioas = vdcm_attach_ioas,
+	.detach_ioas = vdcm_detach_ioas,
+};

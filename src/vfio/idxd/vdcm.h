@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to the vdcm (src/vfio/idxd): the virtual DSA device and what its
+ * files share. main.c binds (auxiliary and mdev drivers), vdev.c emulates
+ * the virtual BAR0 and its commands, ops.c holds the vfio_device_ops, the
+ * BAR2 portal and the interrupt wiring.
+ *
+ * The virtual device (one per mdev):
+ *   config space  8086:0b25, class 088000, revision and subsystem of the PF;
+ *                 BAR0 64-bit VDCM_BAR0_SIZE (registers), BAR2 64-bit
+ *                 VDCM_BAR2_SIZE (the four portal pages of its one WQ);
+ *                 PCI Express (RCiEP) and MSI-X (VDCM_MSIX_VECTORS).
+ *   BAR0          0x000 architected registers, GRPCFG at 0x400, WQCFG at
+ *                 0x500, MSI-X permission table at 0x600, MSI-X table at
+ *                 0x2000 and PBA at 0x3000 (both emulated by vfio-pci-core).
+ *   MSI-X         vector 0 emulated (command completion, errors); vectors
+ *                 1..N-1 each backed on demand by one IMS entry of the PF,
+ *                 allocated on the mdev's struct device with the PASID as
+ *                 cookie.
+ *
+ * Lifetime: mdev probe takes a WQ, a PASID and the PF's IMS domain, then
+ * allocates the vdcm_idxd with vfio_alloc_device() (which holds a reference
+ * on the mdev's device until release) and registers it; mdev remove
+ * unregisters it, gives everything back and drops the allocation's
+ * reference. The memory goes at the last vfio_put_device().
+ *
+ * Threading: event-loop thread, like the VFIO core and the idxd interface.
+ */
+#ifndef SIOVD_VFIO_IDXD_VDCM_H
+#define SIOVD_VFIO_IDXD_VDCM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "idxd/idxd.h"
+#include "spec/dsa.h"
+#include "vfio/mdev/mdev.h"
+#include "vfio/pci/vfio_pci_core.h"
+
+struct iommu;
+struct iommu_domain;
+
+#define VDCM_MSIX_VECTORS	9	/* 1 emulated + 8 IMS-backed, as the PF */
+#define VDCM_BAR0_SIZE		0x4000
+#define VDCM_BAR2_SIZE		(DSA_PORTALS_PER_WQ * DSA_PORTAL_SIZE)
+#define VDCM_GRPCFG_OFFSET	0x400
+#define VDCM_WQCFG_OFFSET	0x500
+#define VDCM_MSIX_PERM_OFFSET	0x600
+#define VDCM_MSIX_TABLE_OFFSET	0x2000
+#define VDCM_MSIX_PBA_OFFSET	0x3000
+#define VDCM_REGS_SIZE		VDCM_MSIX_TABLE_OFFSET	/* what vdev.c emulates */
+
+static_assert(VDCM_GRPCFG_OFFSET % IDXD_TABLE_MULT == 0, "GRPCFG in OFFSETS units");
+static_assert(VDCM_WQCFG_OFFSET % IDXD_TABLE_MULT == 0, "WQCFG in OFFSETS units");
+static_assert(VDCM_MSIX_PERM_OFFSET % IDXD_TABLE_MULT == 0, "MSIXPERM in OFFSETS units");
+static_assert(VDCM_WQCFG_OFFSET - VDCM_GRPCFG_OFFSET >= GRPCFG_SIZE, "one group");
+static_assert(VDCM_MSIX_PERM_OFFSET - VDCM_WQCFG_OFFSET >= sizeof(union wqcfg), "one WQ");
+static_assert(VDCM_MSIX_PERM_OFFSET + VDCM_MSIX_VECTORS * IDXD_MSIX_PERM_STRIDE <=
+	      VDCM_MSIX_TABLE_OFFSET, "permission table");
+
+/* One MSI-X vector of the virtual device that an IMS entry backs. */
+struct vdcm_vector {
+	int ims_index;		/* slot in the PF's IMS, -1 none yet */
+	int virq;
+	bool wired;		/* the client gave it an eventfd */
+	bool has_handle;	/* REQUEST_INT_HANDLE done on the PF */
+	uint16_t handle;
+};
+
+/**
+ * struct vdcm_idxd - one virtual DSA.
+ * @core: vfio-pci-core state (first: vfio_alloc_device()).
+ * @mdev: the mdev it serves; @idxd, @wq: the PF and the WQ it owns;
+ * @pf: the PF's pci_dev (requester id, IOMMU); @pasid: its PASID;
+ * @dom: the session's DMA domain while attached, else NULL.
+ * @regs/@regs_wmask/@regs_w1c: BAR0 below the MSI-X table.
+ * @wq_enabled: the virtual WQ's state (mirrored in WQCFG.wq_state).
+ * @lost: the PF took the WQ back or halted; commands fail from then on.
+ */
+struct vdcm_idxd {
+	struct vfio_pci_core_device core;
+	struct mdev_device *mdev;
+	struct idxd_device *idxd;
+	struct idxd_wq *wq;
+	struct pci_dev *pf;
+	uint32_t pasid;
+	struct iommu_domain *dom;
+
+	struct idxd_hw_caps caps;
+	union wqcfg host_wqcfg;		/* the host's, at probe */
+	struct grpcfg host_grpcfg;
+	unsigned int wqcfg_stride;	/* bytes, 32 << WQCAP.wqcfg_size */
+
+	uint8_t regs[VDCM_REGS_SIZE];
+	uint8_t regs_wmask[VDCM_REGS_SIZE];
+	uint8_t regs_w1c[VDCM_REGS_SIZE];
+	bool wq_enabled;
+	bool lost;
+
+	struct vdcm_vector vec[VDCM_MSIX_VECTORS];
+};
+
+static_assert(offsetof(struct vdcm_idxd, core) == 0, "vfio-pci-core first");
+
+static inline struct vdcm_idxd *to_vdcm(struct vfio_pci_core_device *core)
+{
+	return container_of(core, struct vdcm_idxd, core);
+}
+
+/* ---- vdev.c: the virtual device ---- */
+
+/* Compose config space, BARs, capabilities and BAR0. Return: 0 or -errno. */
+int vdcm_compose(struct vdcm_idxd *vd);
+/* BAR0 trapped access (the region's rw). */
+ssize_t vdcm_bar0_rw(struct vfio_pci_core_device *core, unsigned int index,
+		     char *buf, size_t count, uint64_t off, bool iswrite);
+/*
+ * Reset the virtual device as RESET_DEVICE does: hardware WQ reset, every
+ * interrupt handle released, registers to their initial values.
+ */
+void vdcm_reset_device(struct vdcm_idxd *vd);
+/* The PF's error report for our WQ (idxd_wq_set_error_handler()). */
+void vdcm_wq_error(void *arg, const union sw_err_reg *swerr);
+
+/* ---- ops.c: vfio ops, portal, interrupts ---- */
+
+extern const struct vfio_device_ops vdcm_vfio_ops;
+extern const struct vfio_pci_regops vdcm_bar0_regops;
+extern const struct vfio_pci_regops vdcm_bar2_regops;
+extern const struct vfio_pci_core_irq_ops vdcm_irq_ops;
+
+/*
+ * The IMS entry of vector @v (1..VDCM_MSIX_VECTORS-1), allocated on demand.
+ * Return: 0 or -errno (-ENOSPC: the PF's IMS is full).
+ */
+int vdcm_vector_get_ims(struct vdcm_idxd *vd, unsigned int v);
+/* Release every interrupt handle; with @free_ims also free the IMS entries. */
+void vdcm_vectors_release(struct vdcm_idxd *vd, bool free_ims);
+
+#endif

@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vdcm on the real machine: an emulated DSA in slot 0000:00:0a.0, the
+ * idxd driver loaded with its default profile (wq0.0 and wq0.1 dedicated,
+ * type mdev, enabled), the mdev core and vfio_idxd. An mdev is created
+ * through sysfs and its vfio_device is driven through its ops as a
+ * transport would: a session with DMA-mapped test memory, configuration
+ * writes, BAR0 registers, the enable sequence, interrupt handles, MEMMOVE
+ * descriptors through the trapped portal and the mmap'ed portal page with
+ * completion records and interrupts delivered through IMS to eventfds,
+ * virtual command errors, a page fault, reset, and no leaks at the end.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <linux/idxd.h>
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#include "base/device.h"
+#include "idxd/idxd_config.h"
+#include "idxd/idxd_module.h"
+#include "iommu/iommu.h"
+#include "irq/irq.h"
+#include "lib/evloop.h"
+#include "platform/platform.h"
+#include "spec/dsa.h"
+#include "sysfs/sysfs.h"
+#include "vfio/core/vfio_core.h"
+#include "vfio/mdev/mdev.h"
+#include "vfio/vfio.h"
+#include "vfio/idxd/vfio_idxd.h"
+
+static_assert(sizeof(struct dsa_hw_desc) == DSA_DESC_SIZE, "descriptor");
+static_assert(sizeof(struct dsa_completion_record) == DSA_COMP_RECORD_SIZE, "completion");
+static_assert(offsetof(struct dsa_hw_desc, int_handle) == 36, "int_handle");
+static_assert(offsetof(struct dsa_completion_record, fault_addr) == 8, "fault_addr");
+
+#define PF_DIR		"/sys/class/mdev_bus/0000:00:0a.0"
+#define TYPE_DIR	PF_DIR "/mdev_supported_types/idxd-1dwq-v1"
+#define UUID_1		"83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"
+#define UUID_2		"83b8f4f2-509f-382f-3c1e-e6bfe0fa1002"
+#define UUID_3		"83b8f4f2-509f-382f-3c1e-e6bfe0fa1003"
+
+#define NVEC		9
+#define BAR0(off)	(VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX) + (off))
+#define BAR2(off)	(VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR2_REGION_INDEX) + (off))
+#define CFG(off)	(VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_CONFIG_REGION_INDEX) + (off))
+
+/* Client memory, DMA-mapped at IOVA_BASE. */
+#define IOVA_BASE	0x10000000ULL
+#define MEM_SIZE	(64 * 1024)
+#define SRC_OFF		0x0000
+#define DST_OFF		0x4000
+#define COMP_OFF	0x8000
+#define XFER		4096
+
+/* ---- a frontend that only remembers the device, as a transport would ---- */
+
+static struct vfio_device *fe_vdev;
+static unsigned int fe_removed;
+
+static int fe_device_added(struct vfio_frontend *fe, struct vfio_device *vdev)
+{
+	fe_vdev = vdev;
+	return 0;
+}
+
+static void fe_device_removed(struct vfio_frontend *fe, struct vfio_device *vdev)
+{
+	if (fe_vdev == vdev)
+		fe_vdev = NULL;
+	fe_removed++;
+}
+
+static struct vfio_frontend test_fe = {
+	.name = "test",
+	.device_added = fe_device_added,
+	.device_removed = fe_device_removed,
+};
+
+/* ---- the machine ----------------------------------------------------------- */
+
+static struct evloop *loop;
+static struct platform plat;
+static unsigned int irqs_at_start, pasids_at_start, alive_at_start;
+static uint8_t *mem;
+static struct vfio_session *cur_session;	/* closed by teardown if a test failed */
+
+static struct vfio_session *open_s(struct vfio_device *v)
+{
+	cur_session = vfio_session_open(v);
+	return cur_session;
+}
+
+static void close_s(void)
+{
+	vfio_session_close(cur_session);
+	cur_session = NULL;
+}
+
+static int setup(void **state)
+{
+	char err[256] = "";
+	int rc;
+
+	loop = evloop_create();
+	if (!loop || platform_init(&plat, loop))
+		return -1;
+	vfio_core_init(plat.iommu);
+	if (mdev_init() || vfio_idxd_init() || idxd_driver_init())
+		return -1;
+	if (!platform_add_dsa(&plat, NULL))
+		return -1;
+	rc = idxd_config_load(idxd_default_config, strlen(idxd_default_config), true,
+			      err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "config: %d %s\n", rc, err);
+		return -1;
+	}
+	if (vfio_register_frontend(&test_fe))
+		return -1;
+	fe_vdev = NULL;
+	fe_removed = 0;
+	irqs_at_start = irq_nr_allocated();
+	pasids_at_start = iommu_pasid_count(plat.iommu);
+	alive_at_start = device_nr_alive();
+	mem = aligned_alloc(4096, MEM_SIZE);
+	memset(mem, 0, MEM_SIZE);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	close_s();
+	vfio_unregister_frontend(&test_fe);
+	vfio_idxd_exit();
+	idxd_driver_exit();
+	mdev_exit();
+	vfio_core_exit();
+	platform_exit(&plat);
+	evloop_destroy(loop);
+	free(mem);
+	return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+static ssize_t write_str(const char *path, const char *s)
+{
+	return sysfs_write(path, s, strlen(s));
+}
+
+static void read_attr(const char *path, char *buf, size_t size)
+{
+	ssize_t n = sysfs_read(path, buf, size - 1);
+
+	assert_true(n >= 0);
+	buf[n] = '\0';
+}
+
+static void expect_attr(const char *path, const char *expect)
+{
+	char buf[256];
+
+	read_attr(path, buf, sizeof(buf));
+	assert_string_equal(buf, expect);
+}
+
+static struct vfio_device *create_mdev(const char *uuid)
+{
+	assert_int_equal(write_str(TYPE_DIR "/create", uuid), (ssize_t)strlen(uuid));
+	assert_non_null(fe_vdev);
+	assert_string_equal(vfio_device_name(fe_vdev), uuid);
+	return fe_vdev;
+}
+
+static uint64_t rd(struct vfio_device *v, uint64_t pos, unsigned int len)
+{
+	uint64_t val = 0;
+
+	assert_int_equal(v->ops->read(v, (char *)&val, len, &pos), len);
+	return val;
+}
+
+static void wr(struct vfio_device *v, uint64_t pos, unsigned int len, uint64_t val)
+{
+	assert_int_equal(v->ops->write(v, (const char *)&val, len, &pos), len);
+}
+
+/* Run a virtual command; return the virtual CMDSTS. */
+static uint32_t vcmd(struct vfio_device *v, unsigned int cmd, uint32_t operand, bool int_req)
+{
+	union idxd_command_reg c = { .bits = 0 };
+
+	c.cmd = cmd;
+	c.operand = operand;
+	c.int_req = int_req;
+	wr(v, BAR0(IDXD_CMD_OFFSET), 4, c.bits);
+	return (uint32_t)rd(v, BAR0(IDXD_CMDSTS_OFFSET), 4);
+}
+
+static long set_eventfds(struct vfio_device *v, unsigned int start, unsigned int count,
+			 const int *fds)
+{
+	char buf[sizeof(struct vfio_irq_set) + NVEC * sizeof(int32_t)];
+	struct vfio_irq_set *s = (void *)buf;
+
+	s->argsz = sizeof(*s) + count * sizeof(int32_t);
+	s->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	s->index = VFIO_PCI_MSIX_IRQ_INDEX;
+	s->start = start;
+	s->count = count;
+	memcpy(s->data, fds, count * sizeof(int32_t));
+	return v->ops->ioctl(v, VFIO_DEVICE_SET_IRQS, s);
+}
+
+/* Wait for @efd to be signalled (bounded, so a lost interrupt fails). */
+static uint64_t wait_eventfd(int efd)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t v = 0;
+
+	if (poll(&p, 1, 10000) != 1)
+		return 0;
+	assert_int_equal(read(efd, &v, sizeof(v)), sizeof(v));
+	return v;
+}
+
+static bool eventfd_quiet(int efd)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 0;
+}
+
+/* Wait for the completion record to be written (bounded). */
+static uint8_t wait_completion(volatile struct dsa_completion_record *cr)
+{
+	struct timespec ts = { 0, 100000 };
+	unsigned int i;
+
+	for (i = 0; i < 100000 && !cr->status; i++)
+		nanosleep(&ts, NULL);
+	return cr->status;
+}
+
+static void memmove_desc(struct dsa_hw_desc *d, uint64_t src, uint64_t dst, uint16_t handle)
+{
+	memset(d, 0, sizeof(*d));
+	d->opcode = DSA_OPCODE_MEMMOVE;
+	d->flags = IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR | IDXD_OP_FLAG_RCI;
+	d->completion_addr = IOVA_BASE + COMP_OFF;
+	d->src_addr = src;
+	d->dst_addr = dst;
+	d->xfer_size = XFER;
+	d->int_handle = handle;
+}
+
+static void fill_src(uint8_t seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < XFER; i++)
+		mem[SRC_OFF + i] = (uint8_t)(seed + i * 7);
+	memset(mem + DST_OFF, 0, XFER);
+	memset(mem + COMP_OFF, 0, DSA_COMP_RECORD_SIZE);
+}
+
+static struct dsa_completion_record *comp(void)
+{
+	return (struct dsa_completion_record *)(mem + COMP_OFF);
+}
+
+/* Memory and bus master on, device and WQ enabled. */
+static void enable_all(struct vfio_device *v)
+{
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_SUCCESS);
+}
+
+static uint16_t request_handle(struct vfio_device *v, unsigned int vector)
+{
+	uint32_t sts = vcmd(v, IDXD_CMD_REQUEST_INT_HANDLE, vector, false);
+
+	assert_int_equal(sts & IDXD_CMDSTS_ERR_MASK, IDXD_CMDSTS_SUCCESS);
+	return (uint16_t)(sts >> IDXD_CMDSTS_RES_SHIFT);
+}
+
+static void assert_no_leak(void)
+{
+	assert_int_equal(irq_nr_allocated(), irqs_at_start);
+	assert_int_equal(iommu_pasid_count(plat.iommu), pasids_at_start);
+	assert_int_equal(device_nr_alive(), alive_at_start);
+}
+
+/* ---- tests ----------------------------------------------------------------------- */
+
+static void test_type_appears(void **state)
+{
+	char buf[256];
+
+	expect_attr(TYPE_DIR "/available_instances", "2\n");
+	expect_attr(TYPE_DIR "/device_api", "vfio-pci\n");
+	expect_attr(TYPE_DIR "/name", "1dwq-v1\n");
+	read_attr(TYPE_DIR "/description", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "dsa0"));
+	assert_int_equal(sysfs_readlink(PF_DIR, buf, sizeof(buf)) > 0, true);
+}
+
+static void test_create_remove_accounting(void **state)
+{
+	assert_int_equal(write_str(TYPE_DIR "/create", UUID_1 "\n"), 37);
+	expect_attr(TYPE_DIR "/available_instances", "1\n");
+	assert_int_equal(iommu_pasid_count(plat.iommu), pasids_at_start + 1);
+	assert_int_equal(write_str(TYPE_DIR "/create", UUID_2), 36);
+	expect_attr(TYPE_DIR "/available_instances", "0\n");
+	/* both WQs are taken */
+	assert_int_equal(write_str(TYPE_DIR "/create", UUID_3), -EUSERS);
+	assert_int_equal(write_str(TYPE_DIR "/create", UUID_2), -EEXIST);
+	assert_int_equal(write_str(TYPE_DIR "/create", "nope"), -EINVAL);
+
+	assert_int_equal(write_str("/sys/bus/mdev/devices/" UUID_1 "/remove", "1"), 1);
+	expect_attr(TYPE_DIR "/available_instances", "1\n");
+	assert_int_equal(write_str(TYPE_DIR "/create", UUID_3), 36);
+	assert_int_equal(write_str(PF_DIR "/" UUID_2 "/remove", "1\n"), 2);
+	assert_int_equal(write_str(PF_DIR "/" UUID_3 "/remove", "1\n"), 2);
+	expect_attr(TYPE_DIR "/available_instances", "2\n");
+	assert_int_equal(fe_removed, 3);
+	assert_no_leak();
+}
+
+static void test_virtual_config_and_bar0(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	union gen_cap_reg gencap;
+	union wq_cap_reg wqcap;
+	union offsets_reg offsets;
+	union wqcfg wqcfg;
+	char buf[128];
+	struct vfio_region_info *ri = (void *)buf;
+	struct vfio_region_info_cap_sparse_mmap *cap;
+	unsigned int i;
+
+	/* identity */
+	assert_int_equal(rd(v, CFG(PCI_VENDOR_ID), 2), DSA_PCI_VENDOR_ID);
+	assert_int_equal(rd(v, CFG(PCI_DEVICE_ID), 2), DSA_PCI_DEVICE_ID);
+	assert_int_equal(rd(v, CFG(PCI_CLASS_REVISION), 4) >> 8, DSA_PCI_CLASS);
+	/* BAR0 and BAR2 are 64-bit and size like one */
+	wr(v, CFG(PCI_BASE_ADDRESS_0), 4, 0xffffffff);
+	assert_int_equal(rd(v, CFG(PCI_BASE_ADDRESS_0), 4),
+			 (uint32_t)~(0x4000 - 1) | PCI_BASE_ADDRESS_MEM_TYPE_64);
+	memset(buf, 0, sizeof(buf));
+	ri->argsz = sizeof(buf);
+	ri->index = VFIO_PCI_BAR2_REGION_INDEX;
+	assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_GET_REGION_INFO, ri), 0);
+	assert_int_equal(ri->size, 4 * DSA_PORTAL_SIZE);
+	assert_true(ri->flags & VFIO_REGION_INFO_FLAG_MMAP);
+	assert_int_equal(ri->cap_offset, sizeof(*ri));
+	cap = (void *)(buf + ri->cap_offset);
+	assert_int_equal(cap->nr_areas, 1);
+	assert_int_equal(cap->areas[0].offset, 0);
+	assert_int_equal(cap->areas[0].size, DSA_PORTAL_SIZE);
+
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY);
+	gencap.bits = rd(v, BAR0(IDXD_GENCAP_OFFSET), 8);
+	assert_int_equal(gencap.config_en, 0);
+	assert_int_equal(gencap.max_ims_mult, 0);
+	wqcap.bits = rd(v, BAR0(IDXD_WQCAP_OFFSET), 8);
+	assert_int_equal(wqcap.num_wqs, 1);
+	assert_int_equal(wqcap.total_wq_size, 16);
+	assert_int_equal(wqcap.dedicated_mode, 1);
+	assert_int_equal(wqcap.shared_mode, 0);
+	assert_int_equal(rd(v, BAR0(IDXD_GRPCAP_OFFSET), 8) & 0xff, 1);
+	assert_int_equal(rd(v, BAR0(IDXD_ENGCAP_OFFSET), 8) & 0xff, 1);
+	/* MEMMOVE is offered */
+	assert_true(rd(v, BAR0(IDXD_OPCAP_OFFSET), 8) & (1ULL << DSA_OPCODE_MEMMOVE));
+	offsets.bits[0] = rd(v, BAR0(IDXD_TABLE_OFFSET), 8);
+	offsets.bits[1] = rd(v, BAR0(IDXD_TABLE_OFFSET + 8), 8);
+	assert_int_equal(offsets.grpcfg * IDXD_TABLE_MULT, 0x400);
+	assert_int_equal(offsets.wqcfg * IDXD_TABLE_MULT, 0x500);
+	assert_int_equal(offsets.msix_perm * IDXD_TABLE_MULT, 0x600);
+	assert_int_equal(offsets.ims, 0);
+	/* group 0 = WQ 0 + engine 0 */
+	assert_int_equal(rd(v, BAR0(0x400 + GRPCFG_WQS_OFFSET), 8), 1);
+	assert_int_equal(rd(v, BAR0(0x400 + GRPCFG_ENGINES_OFFSET), 8), 1);
+	/* WQCFG: the host's dedicated WQ, PASID hidden, disabled */
+	for (i = 0; i < 8; i++)
+		wqcfg.bits[i] = (uint32_t)rd(v, BAR0(0x500 + 4 * i), 4);
+	assert_int_equal(wqcfg.wq_size, 16);
+	assert_int_equal(wqcfg.mode, 1);
+	assert_int_equal(wqcfg.pasid_en, 0);
+	assert_int_equal(wqcfg.pasid, 0);
+	assert_int_equal(wqcfg.wq_state, IDXD_WQCFG_STATE_DISABLED);
+	/* read-only: the client cannot resize or retarget it */
+	wr(v, BAR0(0x500), 4, 0xffff);
+	wr(v, BAR0(0x508), 4, 0xffffffff);
+	assert_int_equal(rd(v, BAR0(0x500), 4), 16);
+	assert_int_equal((uint32_t)rd(v, BAR0(0x508), 4), wqcfg.bits[2]);
+	/* GENCTRL and the permission table are writable, GENSTS is not */
+	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 0xffffffff);
+	assert_int_equal(rd(v, BAR0(IDXD_GENCTRL_OFFSET), 4), 3);
+	wr(v, BAR0(IDXD_GENSTATS_OFFSET), 4, 1);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4), IDXD_DEVICE_STATE_DISABLED);
+	wr(v, BAR0(0x600 + 8), 4, 0x12345008);
+	assert_int_equal(rd(v, BAR0(0x600 + 8), 4), 0x12345008);
+	/* bad access sizes */
+	assert_int_equal(v->ops->read(v, buf, 3, &(uint64_t){ BAR0(0) }), -EINVAL);
+	assert_int_equal(v->ops->read(v, buf, 4, &(uint64_t){ BAR0(2) }), -EINVAL);
+	/* the MSI-X capability: 9 vectors, table in BAR0 at 0x2000 */
+	assert_int_equal(rd(v, BAR0(0x2000 + 12), 4), PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+static void test_command_errors(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+
+	assert_non_null(s);
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY);
+	/* ENABLE_WQ before ENABLE_DEVICE */
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_ERR_DEV_NOTEN);
+	assert_int_equal(vcmd(v, IDXD_CMD_DISABLE_WQ, 1, false), IDXD_CMDSTS_ERR_DEV_NOT_EN);
+	assert_int_equal(vcmd(v, IDXD_CMD_DISABLE_DEVICE, 0, false), IDXD_CMDSTS_ERR_DIS_DEV_EN);
+	/* ENABLE_DEVICE needs bus mastering */
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_DEVICE, 0, false),
+			 IDXD_CMDSTS_ERR_BUSMASTER_EN);
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4), IDXD_DEVICE_STATE_ENABLED);
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_DEVICE, 0, false), IDXD_CMDSTS_ERR_DEV_ENABLED);
+	/* bad WQ indexes */
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 1, false), IDXD_CMDSTS_INVAL_WQIDX);
+	assert_int_equal(vcmd(v, IDXD_CMD_DISABLE_WQ, 2, false), IDXD_CMDSTS_INVAL_WQIDX);
+	assert_int_equal(vcmd(v, IDXD_CMD_DRAIN_WQ, 0, false), IDXD_CMDSTS_INVAL_WQIDX);
+	assert_int_equal(vcmd(v, IDXD_CMD_RESET_WQ, 1 | 1 << 16, false), IDXD_CMDSTS_INVAL_WQIDX);
+	/* bad interrupt indexes: the emulated vector 0, past the table, IMS */
+	assert_int_equal(vcmd(v, IDXD_CMD_REQUEST_INT_HANDLE, 0, false),
+			 IDXD_CMDSTS_ERR_INVAL_INT_IDX);
+	assert_int_equal(vcmd(v, IDXD_CMD_REQUEST_INT_HANDLE, NVEC, false),
+			 IDXD_CMDSTS_ERR_INVAL_INT_IDX);
+	assert_int_equal(vcmd(v, IDXD_CMD_REQUEST_INT_HANDLE, 1 | CMD_INT_HANDLE_IMS, false),
+			 IDXD_CMDSTS_ERR_INVAL_INT_IDX);
+	assert_int_equal(vcmd(v, IDXD_CMD_RELEASE_INT_HANDLE, 0x7777, false),
+			 IDXD_CMDSTS_ERR_INVAL_INT_IDX);
+	/* unknown command */
+	assert_int_equal(vcmd(v, 0, 0, false), IDXD_CMDSTS_INVAL_CMD);
+	assert_int_equal(vcmd(v, 20, 0, false), IDXD_CMDSTS_INVAL_CMD);
+
+	/* the WQ: enable, twice, disable, then disable again is harmless */
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_ENABLED);
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_ERR_WQ_ENABLED);
+	assert_int_equal(vcmd(v, IDXD_CMD_DRAIN_WQ, 1, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(vcmd(v, IDXD_CMD_ABORT_WQ, 1, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(vcmd(v, IDXD_CMD_DRAIN_ALL, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(vcmd(v, IDXD_CMD_DRAIN_PASID, 5, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(vcmd(v, IDXD_CMD_DISABLE_WQ, 1, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_DISABLED);
+	assert_int_equal(vcmd(v, IDXD_CMD_DISABLE_WQ, 1, false), IDXD_CMDSTS_SUCCESS);
+	/* RESET_WQ keeps the host's configuration: it can be enabled again */
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(vcmd(v, IDXD_CMD_RESET_WQ, 1, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(rd(v, BAR0(0x500), 4), 16);
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(vcmd(v, IDXD_CMD_DISABLE_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4), IDXD_DEVICE_STATE_DISABLED);
+	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_DISABLED);
+
+	close_s();
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+static void test_command_interrupt(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	assert_non_null(s);
+	assert_int_equal(set_eventfds(v, 0, 1, &efd), 0);
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	/* without int_req: no interrupt */
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_true(eventfd_quiet(efd));
+	assert_int_equal(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4), 0);
+	/* with int_req, even when the command fails: INTCAUSE.CMD and vector 0 */
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 3, true), IDXD_CMDSTS_INVAL_WQIDX);
+	assert_int_equal(wait_eventfd(efd), 1);
+	assert_int_equal(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4), IDXD_INTC_CMD);
+	/* write 1 to clear */
+	wr(v, BAR0(IDXD_INTCAUSE_OFFSET), 4, 0);
+	assert_int_equal(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4), IDXD_INTC_CMD);
+	wr(v, BAR0(IDXD_INTCAUSE_OFFSET), 4, IDXD_INTC_CMD);
+	assert_int_equal(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4), 0);
+	close_s();
+	close(efd);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+static void test_memmove_trapped_and_mmap(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int efd[2] = { eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC),
+		       eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) };
+	struct dsa_hw_desc d;
+	uint16_t handle;
+	uint64_t fd_off = 0;
+	uint8_t *portal;
+	int fd = -1;
+
+	assert_non_null(s);
+	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	enable_all(v);
+	assert_int_equal(set_eventfds(v, 0, 2, efd), 0);
+	handle = request_handle(v, 1);
+	/* one handle per vector */
+	assert_int_equal(vcmd(v, IDXD_CMD_REQUEST_INT_HANDLE, 1, false),
+			 IDXD_CMDSTS_ERR_NO_HANDLE);
+	assert_int_equal(irq_nr_allocated(), irqs_at_start + 1);
+
+	/* trapped: a 64-byte write anywhere 64-byte aligned in BAR2 */
+	fill_src(1);
+	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, handle);
+	assert_int_equal(v->ops->write(v, (const char *)&d, 32, &(uint64_t){ BAR2(0x40) }),
+			 -EINVAL);
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0x20) }),
+			 -EINVAL);
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0x3040) }),
+			 64);
+	assert_int_equal(wait_completion(comp()), DSA_COMP_SUCCESS);
+	assert_int_equal(comp()->bytes_completed, 0);
+	assert_memory_equal(mem + DST_OFF, mem + SRC_OFF, XFER);
+	/* the interrupt came through the IMS entry to vector 1's eventfd */
+	assert_int_equal(wait_eventfd(efd[1]), 1);
+	assert_true(eventfd_quiet(efd[0]));
+	/* portal reads are all-ones */
+	assert_int_equal(rd(v, BAR2(0), 8), ~0ULL);
+
+	/* mmap'ed: page 0 is the PF's IMS portal of our WQ */
+	assert_int_equal(v->ops->region_mmap(v, VFIO_PCI_BAR2_REGION_INDEX, &fd, &fd_off), 0);
+	portal = mmap(NULL, DSA_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)fd_off);
+	assert_true(portal != MAP_FAILED);
+	fill_src(2);
+	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, handle);
+	/* slot 0: the body first, then the first qword with release */
+	memcpy(portal + 8, (uint8_t *)&d + 8, DSA_DESC_SIZE - 8);
+	atomic_store_explicit((_Atomic uint64_t *)(void *)portal, *(uint64_t *)(void *)&d,
+			      memory_order_release);
+	assert_int_equal(wait_completion(comp()), DSA_COMP_SUCCESS);
+	assert_memory_equal(mem + DST_OFF, mem + SRC_OFF, XFER);
+	assert_int_equal(wait_eventfd(efd[1]), 1);
+	munmap(portal, DSA_PORTAL_SIZE);
+
+	/* masking vector 1 holds the interrupt back until unmask */
+	{
+		char buf[sizeof(struct vfio_irq_set)];
+		struct vfio_irq_set *m = (void *)buf;
+
+		m->argsz = sizeof(*m);
+		m->flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK;
+		m->index = VFIO_PCI_MSIX_IRQ_INDEX;
+		m->start = 1;
+		m->count = 1;
+		assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_SET_IRQS, m), 0);
+		fill_src(3);
+		memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, handle);
+		assert_int_equal(v->ops->write(v, (const char *)&d, 64,
+					       &(uint64_t){ BAR2(0) }), 64);
+		assert_int_equal(wait_completion(comp()), DSA_COMP_SUCCESS);
+		assert_true(eventfd_quiet(efd[1]));
+		m->flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK;
+		assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_SET_IRQS, m), 0);
+		assert_int_equal(wait_eventfd(efd[1]), 1);
+	}
+
+	/* release the handle; a second release is refused */
+	assert_int_equal(vcmd(v, IDXD_CMD_RELEASE_INT_HANDLE, handle, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(vcmd(v, IDXD_CMD_RELEASE_INT_HANDLE, handle, false),
+			 IDXD_CMDSTS_ERR_INVAL_INT_IDX);
+
+	close_s();
+	close(efd[0]);
+	close(efd[1]);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+static void test_page_fault(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	const uint64_t bad = 0xdead0000ULL;
+	struct dsa_hw_desc d;
+
+	assert_non_null(s);
+	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	enable_all(v);
+	fill_src(4);
+	memmove_desc(&d, bad, IOVA_BASE + DST_OFF, 0);
+	d.flags &= ~IDXD_OP_FLAG_RCI;
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	assert_int_equal(wait_completion(comp()) & DSA_COMP_STATUS_MASK,
+			 DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(comp()->fault_addr, bad);
+	close_s();
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+static void test_dma_is_per_session(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	struct dsa_hw_desc d;
+
+	assert_non_null(s);
+	/* a second session on the same device is refused */
+	assert_null(vfio_session_open(v));
+	assert_int_equal(errno, EBUSY);
+	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	enable_all(v);
+	close_s();
+
+	/* the device state survives the client; its DMA space does not */
+	s = open_s(v);
+	assert_non_null(s);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4), IDXD_DEVICE_STATE_ENABLED);
+	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_ENABLED);
+	fill_src(5);
+	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, 0);
+	d.flags &= ~IDXD_OP_FLAG_RCI;
+	d.completion_addr = IOVA_BASE + COMP_OFF;
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	/* nothing mapped in the new session: the record cannot even be written */
+	assert_int_equal(vcmd(v, IDXD_CMD_DRAIN_WQ, 1, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(comp()->status, 0);
+	close_s();
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+static void test_device_reset(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int fds[2] = { efd, efd };
+
+	assert_non_null(s);
+	enable_all(v);
+	assert_int_equal(set_eventfds(v, 0, 2, fds), 0);
+	request_handle(v, 1);
+	request_handle(v, 2);
+	assert_int_equal(irq_nr_allocated(), irqs_at_start + 2);
+
+	/* RESET_DEVICE: handles released, registers reset, IMS entries kept */
+	assert_int_equal(vcmd(v, IDXD_CMD_RESET_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4), IDXD_DEVICE_STATE_DISABLED);
+	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_DISABLED);
+	assert_int_equal(irq_nr_allocated(), irqs_at_start + 2);
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
+	request_handle(v, 1);
+
+	/* VFIO_DEVICE_RESET: the function too, and every IMS entry goes */
+	assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_RESET, NULL), 0);
+	assert_int_equal(irq_nr_allocated(), irqs_at_start);
+	assert_int_equal(rd(v, CFG(PCI_COMMAND), 2), 0);
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4), IDXD_DEVICE_STATE_DISABLED);
+	assert_int_equal(rd(v, BAR0(IDXD_CMDSTS_OFFSET), 4), 0);
+	/* and it works again from scratch */
+	enable_all(v);
+	request_handle(v, 1);
+	close_s();
+	close(efd);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+static void test_remove_with_open_session(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int fds[2] = { efd, efd };
+
+	assert_non_null(s);
+	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	enable_all(v);
+	assert_int_equal(set_eventfds(v, 0, 2, fds), 0);
+	request_handle(v, 1);
+	/* removing the mdev ends the session and gives everything back */
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_null(vfio_session_domain(s));
+	close_s();
+	close(efd);
+	expect_attr(TYPE_DIR "/available_instances", "2\n");
+	assert_no_leak();
+}
+
+static void test_unload_with_mdevs(void **state)
+{
+	create_mdev(UUID_1);
+	create_mdev(UUID_2);
+	/* unloading vfio_idxd removes the parent and its mdevs */
+	vfio_idxd_exit();
+	assert_int_equal(fe_removed, 2);
+	assert_int_equal(sysfs_stat(TYPE_DIR, &(struct sysfs_stat){ 0 }), -ENOENT);
+	assert_no_leak();
+	/* and loading it again offers the WQs again */
+	assert_int_equal(vfio_idxd_init(), 0);
+	expect_attr(TYPE_DIR "/available_instances", "2\n");
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_type_appears),
+		T(test_create_remove_accounting),
+		T(test_virtual_config_and_bar0),
+		T(test_command_errors),
+		T(test_command_interrupt),
+		T(test_memmove_trapped_and_mmap),
+		T(test_page_fault),
+		T(test_dma_is_per_session),
+		T(test_device_reset),
+		T(test_remove_with_open_session),
+		T(test_unload_with_mdevs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
