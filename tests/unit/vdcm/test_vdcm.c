@@ -699,6 +699,95 @@ static void test_device_reset(void **state)
 	assert_no_leak();
 }
 
+/* Run the event loop (where the PF's own interrupt handler runs) until @efd fires. */
+static uint64_t loop_until(int efd)
+{
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (!eventfd_quiet(efd))
+			return wait_eventfd(efd);
+		evloop_run_once(loop, 10);
+	}
+	return 0;
+}
+
+static void test_software_error(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	const uint64_t bad = 0xbad00000ULL;
+	union sw_err_reg sw;
+	struct dsa_hw_desc d;
+	unsigned int i;
+
+	assert_non_null(s);
+	enable_all(v);
+	assert_int_equal(set_eventfds(v, 0, 1, &efd), 0);
+	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 1);		/* softerr_int_en */
+	/* no completion record: the fault can only be reported in SWERR */
+	memmove_desc(&d, bad, IOVA_BASE + DST_OFF, 0);
+	d.flags = 0;
+	d.completion_addr = 0;
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	assert_int_equal(loop_until(efd), 1);
+	assert_true(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4) & IDXD_INTC_ERR);
+	for (i = 0; i < 4; i++)
+		sw.bits[i] = rd(v, BAR0(IDXD_SWERR_OFFSET + 8 * i), 8);
+	assert_int_equal(sw.valid, 1);
+	assert_int_equal(sw.error & DSA_COMP_STATUS_MASK, DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(sw.wq_idx_valid, 1);
+	assert_int_equal(sw.wq_idx, 0);		/* the client's WQ index */
+	assert_int_equal(sw.pasid, 0);		/* the host's PASID stays hidden */
+	assert_int_equal(sw.operation, DSA_OPCODE_MEMMOVE);
+	assert_int_equal(sw.fault_addr, bad);
+	/* a second error before the client acknowledged: overflow */
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	assert_int_equal(loop_until(efd), 1);
+	sw.bits[0] = rd(v, BAR0(IDXD_SWERR_OFFSET), 8);
+	assert_int_equal(sw.overflow, 1);
+	/* the acknowledgement clears valid and overflow */
+	wr(v, BAR0(IDXD_SWERR_OFFSET), 4, IDXD_SWERR_ACK);
+	sw.bits[0] = rd(v, BAR0(IDXD_SWERR_OFFSET), 8);
+	assert_int_equal(sw.valid, 0);
+	assert_int_equal(sw.overflow, 0);
+	close_s();
+	close(efd);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+static void test_host_takes_wq_back(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	char buf[64];
+
+	assert_non_null(s);
+	enable_all(v);
+	assert_int_equal(set_eventfds(v, 0, 1, &efd), 0);
+	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 2);		/* halt_int_en */
+	/* the administrator disables the WQ under the mdev (an unbind cannot fail) */
+	assert_int_equal(write_str("/sys/bus/dsa/drivers/mdev/unbind", "wq0.0"), 5);
+	read_attr("/sys/bus/dsa/devices/wq0.0/state", buf, sizeof(buf));
+	assert_string_equal(buf, "disabled\n");
+	assert_int_equal(loop_until(efd), 1);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_HALT);
+	assert_true(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4) & IDXD_INTC_HALT_STATE);
+	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_DISABLED);
+	/* from now on the device refuses, and cannot be brought back */
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_HW_ERR);
+	assert_int_equal(vcmd(v, IDXD_CMD_RESET_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_HALT);
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_DEVICE, 0, false), IDXD_CMDSTS_HW_ERR);
+	close_s();
+	close(efd);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
 static void test_remove_with_open_session(void **state)
 {
 	struct vfio_device *v = create_mdev(UUID_1);
@@ -748,6 +837,8 @@ int main(void)
 		T(test_page_fault),
 		T(test_dma_is_per_session),
 		T(test_device_reset),
+		T(test_software_error),
+		T(test_host_takes_wq_back),
 		T(test_remove_with_open_session),
 		T(test_unload_with_mdevs),
 	};
