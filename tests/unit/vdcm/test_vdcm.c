@@ -605,6 +605,35 @@ static void test_memmove_trapped_and_mmap(void **state)
 	assert_no_leak();
 }
 
+static void test_handle_isolation(void **state)
+{
+	struct vfio_device *a = create_mdev(UUID_1);
+	struct vfio_device *b = create_mdev(UUID_2);
+	struct vfio_session *sa = vfio_session_open(a);
+	struct vfio_session *sb = open_s(b);
+	struct dsa_hw_desc d;
+	uint16_t handle_a;
+
+	assert_non_null(sa);
+	assert_non_null(sb);
+	enable_all(a);
+	handle_a = request_handle(a, 1);
+	/* b is a second client with its own memory map and WQ */
+	assert_int_equal(vfio_session_dma_map(sb, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	enable_all(b);
+	fill_src(6);
+	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, handle_a);
+	assert_int_equal(b->ops->write(b, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	/* a's IMS entry carries a's PASID: b cannot raise it */
+	assert_int_equal(wait_completion(comp()), DSA_COMP_INT_HANDLE_INVAL);
+	vfio_session_close(sa);
+	close_s();
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_int_equal(write_str(PF_DIR "/" UUID_2 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
 static void test_page_fault(void **state)
 {
 	struct vfio_device *v = create_mdev(UUID_1);
@@ -834,6 +863,7 @@ int main(void)
 		T(test_command_errors),
 		T(test_command_interrupt),
 		T(test_memmove_trapped_and_mmap),
+		T(test_handle_isolation),
 		T(test_page_fault),
 		T(test_dma_is_per_session),
 		T(test_device_reset),
