@@ -64,19 +64,50 @@ static void vdcm_free_resources(struct vdcm_idxd *vd)
 	iommu_pasid_free(iommu, vd->pasid);
 }
 
+/*
+ * The vfio side of a new mdev: allocate the virtual device (it holds a
+ * reference on the mdev's device until its release) and compose it.
+ * Return: it, or NULL with errno.
+ */
+static struct vdcm_idxd *vdcm_create(struct mdev_device *mdev, struct idxd_device *idxd,
+				     struct idxd_wq *wq, uint32_t pasid)
+{
+	struct vdcm_idxd *vd;
+	unsigned int v;
+	int rc;
+
+	vd = vfio_alloc_device(struct vdcm_idxd, core.vdev, &mdev->dev, &vdcm_vfio_ops);
+	if (!vd)
+		return NULL;
+	get_device(&mdev->dev);		/* dropped by vdcm_release() */
+	vd->mdev = mdev;
+	vd->idxd = idxd;
+	vd->wq = wq;
+	vd->pf = idxd_pci_dev(idxd);
+	vd->pasid = pasid;
+	for (v = 0; v < VDCM_MSIX_VECTORS; v++)
+		vd->vec[v].ims_index = -1;
+	rc = vdcm_compose(vd);
+	if (rc) {
+		vfio_put_device(&vd->core.vdev);
+		errno = -rc;
+		return NULL;
+	}
+	return vd;
+}
+
 static int vdcm_mdev_probe(struct mdev_device *mdev)
 {
 	struct idxd_device *idxd = to_vdcm_parent(mdev->type)->idxd;
-	struct pci_dev *pf = idxd_pci_dev(idxd);
+	struct iommu *iommu = idxd_pci_dev(idxd)->iommu;
 	struct vdcm_idxd *vd;
 	struct idxd_wq *wq;
-	unsigned int v;
 	int pasid, rc;
 
 	wq = idxd_mdev_wq_get(idxd);
 	if (!wq)
 		return -errno;
-	pasid = iommu_pasid_alloc(pf->iommu);
+	pasid = iommu_pasid_alloc(iommu);
 	if (pasid < 0) {
 		rc = pasid;
 		goto out_put_wq;
@@ -84,42 +115,27 @@ static int vdcm_mdev_probe(struct mdev_device *mdev)
 	rc = idxd_ims_share(idxd, &mdev->dev);
 	if (rc)
 		goto out_free_pasid;
-
-	vd = vfio_alloc_device(struct vdcm_idxd, core.vdev, &mdev->dev, &vdcm_vfio_ops);
+	vd = vdcm_create(mdev, idxd, wq, (uint32_t)pasid);
 	if (!vd) {
 		rc = -errno;
 		goto out_release_ims;
 	}
-	/* dropped by vdcm_release(): the vfio device names itself after it */
-	get_device(&mdev->dev);
-	vd->mdev = mdev;
-	vd->idxd = idxd;
-	vd->wq = wq;
-	vd->pf = pf;
-	vd->pasid = (uint32_t)pasid;
-	for (v = 0; v < VDCM_MSIX_VECTORS; v++)
-		vd->vec[v].ims_index = -1;
-	rc = vdcm_compose(vd);
-	if (rc)
-		goto out_put_vdev;
 	idxd_wq_set_error_handler(wq, vdcm_wq_error, vd);
 	rc = vfio_pci_core_register_device(&vd->core);
-	if (rc)
-		goto out_free_resources;
+	if (rc) {
+		/* gives back the WQ, the PASID and the IMS domain too */
+		vdcm_free_resources(vd);
+		vfio_put_device(&vd->core.vdev);
+		return rc;
+	}
 	mdev_set_drvdata(mdev, vd);
 	dev_info(&mdev->dev, "vdcm: virtual DSA on %s, PASID %u", idxd_wq_name(wq), vd->pasid);
 	return 0;
 
-out_free_resources:
-	vdcm_free_resources(vd);
-	vfio_put_device(&vd->core.vdev);
-	return rc;
-out_put_vdev:
-	vfio_put_device(&vd->core.vdev);
 out_release_ims:
 	msi_device_domains_release(&mdev->dev);
 out_free_pasid:
-	iommu_pasid_free(pf->iommu, (uint32_t)pasid);
+	iommu_pasid_free(iommu, (uint32_t)pasid);
 out_put_wq:
 	idxd_mdev_wq_put(wq);
 	return rc;

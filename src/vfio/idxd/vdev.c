@@ -96,18 +96,14 @@ static void vdcm_wqcfg_update(struct vdcm_idxd *vd)
 	memcpy(vd->regs + VDCM_WQCFG_OFFSET, &cfg, len);
 }
 
-static void vdcm_regs_init(struct vdcm_idxd *vd)
+/* The capability registers: the PF's, narrowed to one WQ, group and engine. */
+static void vdcm_regs_init_caps(struct vdcm_idxd *vd)
 {
 	union gen_cap_reg gencap = vd->caps.gen_cap;
 	union wq_cap_reg wqcap = vd->caps.wq_cap;
 	union group_cap_reg grpcap = vd->caps.group_cap;
 	union engine_cap_reg engcap = vd->caps.engine_cap;
-	union offsets_reg offsets = { .bits = { 0, 0 } };
 	unsigned int i;
-
-	memset(vd->regs, 0, sizeof(vd->regs));
-	memset(vd->regs_wmask, 0, sizeof(vd->regs_wmask));
-	memset(vd->regs_w1c, 0, sizeof(vd->regs_w1c));
 
 	gencap.config_en = 0;		/* read-only configuration */
 	gencap.max_ims_mult = 0;	/* the virtual device has no IMS */
@@ -118,9 +114,6 @@ static void vdcm_regs_init(struct vdcm_idxd *vd)
 	wqcap.dedicated_mode = 1;
 	grpcap.num_groups = 1;
 	engcap.num_engines = 1;
-	offsets.grpcfg = VDCM_GRPCFG_OFFSET / IDXD_TABLE_MULT;
-	offsets.wqcfg = VDCM_WQCFG_OFFSET / IDXD_TABLE_MULT;
-	offsets.msix_perm = VDCM_MSIX_PERM_OFFSET / IDXD_TABLE_MULT;
 
 	reg_init(vd, IDXD_VER_OFFSET, 4, vd->caps.version, 0, 0);
 	reg_init(vd, IDXD_GENCAP_OFFSET, 8, gencap.bits, 0, 0);
@@ -129,13 +122,29 @@ static void vdcm_regs_init(struct vdcm_idxd *vd)
 	reg_init(vd, IDXD_ENGCAP_OFFSET, 8, engcap.bits, 0, 0);
 	for (i = 0; i < 4; i++)
 		reg_init(vd, IDXD_OPCAP_OFFSET + 8 * i, 8, vd->caps.opcap.bits[i], 0, 0);
+	reg_init(vd, IDXD_CMDCAP_OFFSET, 4,
+		 gencap.cmd_cap ? vd->caps.cmd_cap & VDCM_CMDCAP : 0, 0, 0);
+}
+
+/* Every register and table at its initial value. */
+static void vdcm_regs_init(struct vdcm_idxd *vd)
+{
+	union offsets_reg offsets = { .bits = { 0, 0 } };
+	unsigned int i;
+
+	memset(vd->regs, 0, sizeof(vd->regs));
+	memset(vd->regs_wmask, 0, sizeof(vd->regs_wmask));
+	memset(vd->regs_w1c, 0, sizeof(vd->regs_w1c));
+	vdcm_regs_init_caps(vd);
+
+	offsets.grpcfg = VDCM_GRPCFG_OFFSET / IDXD_TABLE_MULT;
+	offsets.wqcfg = VDCM_WQCFG_OFFSET / IDXD_TABLE_MULT;
+	offsets.msix_perm = VDCM_MSIX_PERM_OFFSET / IDXD_TABLE_MULT;
 	reg_init(vd, IDXD_TABLE_OFFSET, 8, offsets.bits[0], 0, 0);
 	reg_init(vd, IDXD_TABLE_OFFSET + 8, 8, offsets.bits[1], 0, 0);
 	reg_init(vd, IDXD_GENCFG_OFFSET, 4, 0, VDCM_GENCFG_WMASK, 0);
 	reg_init(vd, IDXD_GENCTRL_OFFSET, 4, 0, VDCM_GENCTRL_WMASK, 0);
 	reg_init(vd, IDXD_INTCAUSE_OFFSET, 4, 0, 0, VDCM_INTCAUSE_W1C);
-	reg_init(vd, IDXD_CMDCAP_OFFSET, 4,
-		 gencap.cmd_cap ? vd->caps.cmd_cap & VDCM_CMDCAP : 0, 0, 0);
 	/* SWERR: valid and overflow are cleared by writing them back */
 	reg_init(vd, IDXD_SWERR_OFFSET, 1, 0, 0, IDXD_SWERR_ACK);
 
