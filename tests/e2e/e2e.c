@@ -19,7 +19,9 @@ static int ctl_connect(struct e2e_daemon *d)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd;
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/control.sock", d->rundir);
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/control.sock", d->rundir) >=
+	    (int)sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -42,7 +44,8 @@ int e2e_start(struct e2e_daemon *d, const char *const *args)
 	snprintf(d->rundir, sizeof(d->rundir), "/tmp/siovd-e2e.XXXXXX");
 	if (!mkdtemp(d->rundir))
 		return -errno;
-	snprintf(d->log, sizeof(d->log), "%s/siovd.log", d->rundir);
+	if (snprintf(d->log, sizeof(d->log), "%s/siovd.log", d->rundir) >= (int)sizeof(d->log))
+		return -ENAMETOOLONG;
 	argv[i++] = siovd;
 	argv[i++] = "--rundir";
 	argv[i++] = d->rundir;
