@@ -195,7 +195,10 @@ static int raw_connect(const char *path)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >= (int)sizeof(sun.sun_path)) {
+		close(fd);
+		return -ENAMETOOLONG;
+	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
 		close(fd);
 		return -errno;
