@@ -7,8 +7,9 @@
  *
  * Start-up builds the machine (platform), registers the drivers as module
  * init would (vfio core and the vfio-user transport, idxd, mdev, vfio_idxd),
- * plugs in the DSA, applies the accel-config profile (FILE, or the embedded
- * default with two dedicated mdev WQs) and enables it, then serves the
+ * plugs in as many DSAs as the accel-config profile names (FILE, or the
+ * embedded default with two dedicated mdev WQs on dsa0), applies the profile
+ * and enables it, then serves the
  * control socket until SIGTERM/SIGINT, when everything is torn down in
  * reverse and the process exits 0.
  */
@@ -21,6 +22,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <json-c/json.h>
 
 #include "daemon/control.h"
 #include "idxd/idxd_config.h"
@@ -159,6 +161,62 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * The DSA functions the profile names: one more than the highest N of its
+ * "dsaN"/"iaxN" devices (at least 1, at most PLATFORM_MAX_DSA). The Debian
+ * test profiles configure iax1, which the idxd loader maps to dsa1; such a
+ * stand-in gets the 8 engines of an IAX so that the profile loads unmodified.
+ * Malformed JSON counts as one plain DSA: the loader reports it properly.
+ */
+static unsigned int config_devices(const char *json, size_t len, bool iax[PLATFORM_MAX_DSA])
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root, *dev, *name;
+	unsigned int n = 1, i, id;
+	const char *s;
+
+	if (!tok)
+		return 1;
+	root = json_tokener_parse_ex(tok, json, (int)len);
+	json_tokener_free(tok);
+	if (!root || !json_object_is_type(root, json_type_array))
+		goto out;
+	for (i = 0; i < json_object_array_length(root); i++) {
+		dev = json_object_array_get_idx(root, i);
+		if (!json_object_object_get_ex(dev, "dev", &name))
+			continue;
+		s = json_object_get_string(name);
+		if (!s || (sscanf(s, "dsa%u", &id) != 1 && sscanf(s, "iax%u", &id) != 1) ||
+		    id >= PLATFORM_MAX_DSA)
+			continue;
+		iax[id] = !strncmp(s, "iax", 3);
+		if (id + 1 > n)
+			n = id + 1;
+	}
+out:
+	json_object_put(root);
+	return n;
+}
+
+/* Plug in the DSAs the profile needs. Return: 0 or -errno. */
+static int plug_devices(struct siovd *d, const char *json, size_t len)
+{
+	bool iax[PLATFORM_MAX_DSA] = { false };
+	unsigned int ndev = config_devices(json, len, iax);
+	struct dsa_hw_params params;
+
+	while (d->platform.nr_dsa < ndev) {
+		dsa_hw_params_default(&params);
+		if (iax[d->platform.nr_dsa])
+			params.num_engines = 8;
+		if (!platform_add_dsa(&d->platform, &params)) {
+			pr_err("cannot plug in DSA %u: %s", d->platform.nr_dsa, strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
 static int load_config(struct siovd *d)
 {
 	const char *json = idxd_default_config;
@@ -176,7 +234,9 @@ static int load_config(struct siovd *d)
 		}
 		json = buf;
 	}
-	rc = idxd_config_load(json, len, true, err, sizeof(err));
+	rc = plug_devices(d, json, len);
+	if (!rc)
+		rc = idxd_config_load(json, len, true, err, sizeof(err));
 	if (rc)
 		pr_err("%s: %s", d->config_path ? d->config_path : "default profile",
 		       *err ? err : strerror(-rc));
@@ -263,11 +323,6 @@ static int siovd_start(struct siovd *d)
 	rc = start_drivers(d);
 	if (rc) {
 		pr_err("driver start-up failed: %s", strerror(-rc));
-		return rc;
-	}
-	if (!platform_add_dsa(&d->platform, NULL)) {
-		rc = -errno;
-		pr_err("cannot plug in the DSA: %s", strerror(errno));
 		return rc;
 	}
 	rc = load_config(d);
