@@ -20,8 +20,28 @@
 #ifndef SIOVD_DAEMON_CONTROL_H
 #define SIOVD_DAEMON_CONTROL_H
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #define CONTROL_MAX_LINE	8192
 #define CONTROL_SOCK_NAME	"control.sock"
+
+/*
+ * siovd_default_rundir - the run directory siovd and siovctl agree on
+ * without --rundir: /run/siovd as root, $XDG_RUNTIME_DIR/siovd otherwise,
+ * /tmp/siovd-<uid> without XDG_RUNTIME_DIR. Return: snprintf's length.
+ */
+static inline int siovd_default_rundir(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		return snprintf(buf, size, "/run/siovd");
+	if (xdg && *xdg)
+		return snprintf(buf, size, "%s/siovd", xdg);
+	return snprintf(buf, size, "/tmp/siovd-%u", (unsigned int)geteuid());
+}
 
 struct evloop;
 struct control_server;

@@ -56,17 +56,6 @@ static void usage(FILE *f)
 		"  -v             more logging (-vv: debug)\n");
 }
 
-static int default_rundir(char *buf, size_t size)
-{
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-
-	if (geteuid() == 0)
-		return snprintf(buf, size, "/run/siovd");
-	if (xdg && *xdg)
-		return snprintf(buf, size, "%s/siovd", xdg);
-	return snprintf(buf, size, "/tmp/siovd-%u", (unsigned int)geteuid());
-}
-
 static int parse_args(struct siovd *d, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -78,7 +67,7 @@ static int parse_args(struct siovd *d, int argc, char **argv)
 	};
 	int c, verbose = 0;
 
-	default_rundir(d->rundir, sizeof(d->rundir));
+	siovd_default_rundir(d->rundir, sizeof(d->rundir));
 	while ((c = getopt_long(argc, argv, "c:r:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':

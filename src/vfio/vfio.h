@@ -24,7 +24,7 @@
  * of the open session.
  *
  * Threading: event-loop thread only; ops are called with no core lock held
- * and may call back into the core (e.g. vfio_device_trigger_irq()).
+ * and may call back into the core.
  *
  * Source: Linux include/linux/vfio.h (v6.1), include/uapi/linux/vfio.h.
  */
@@ -67,8 +67,10 @@ struct vfio_device_ops {
 	/*
 	 * ioctl: VFIO_DEVICE_GET_INFO, _GET_REGION_INFO (capability chain
 	 * appended after the struct when argsz allows, as the kernel does),
-	 * _GET_IRQ_INFO, _SET_IRQS (data follows the struct; eventfds as int),
-	 * _RESET. Return: 0 or -errno (-ENOTTY unknown command).
+	 * _GET_IRQ_INFO, _SET_IRQS (data follows the struct; eventfds as int,
+	 * owned by the caller and valid only during the call, as in the
+	 * kernel: a driver that keeps one dup()s it), _RESET.
+	 * Return: 0 or -errno (-ENOTTY unknown command).
 	 */
 	long (*ioctl)(struct vfio_device *vdev, unsigned int cmd, void *arg);
 	/*

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CONTROL_SOCK_NAME	"control.sock"
+#include "daemon/control.h"
 
 static void usage(FILE *f)
 {
@@ -34,18 +34,6 @@ static void usage(FILE *f)
 		"  readlink PATH      print a symlink's target\n"
 		"  ping               check that siovd answers\n"
 		"  --timeout SECS     keep retrying to connect for SECS seconds\n");
-}
-
-static void default_rundir(char *buf, size_t size)
-{
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-
-	if (geteuid() == 0)
-		snprintf(buf, size, "/run/siovd");
-	else if (xdg && *xdg)
-		snprintf(buf, size, "%s/siovd", xdg);
-	else
-		snprintf(buf, size, "/tmp/siovd-%u", (unsigned int)geteuid());
 }
 
 static int connect_daemon(const char *rundir, double timeout)
@@ -139,7 +127,7 @@ int main(int argc, char **argv)
 	size_t len = 0;
 	int c, fd, status;
 
-	default_rundir(rundir, sizeof(rundir));
+	siovd_default_rundir(rundir, sizeof(rundir));
 	while ((c = getopt_long(argc, argv, "r:t:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
