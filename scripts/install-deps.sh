@@ -6,7 +6,8 @@ set -eu
 
 PKGS="gcc make meson ninja-build pkg-config \
 libjson-c-dev libisal-dev libcmocka-dev uuid-dev linux-libc-dev \
-accel-config accel-config-test"
+accel-config accel-config-test \
+clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
