@@ -20,6 +20,8 @@ struct control_server {
 	struct ev_source listen;
 	char *path;
 	struct list_head clients;
+	int (*stats)(char *buf, size_t size, void *arg);
+	void *stats_arg;
 };
 
 struct control_client {
@@ -124,8 +126,15 @@ static int do_ls(const char *path, struct reply *out)
 	return rc ? rc : out->err;
 }
 
+void control_server_set_stats(struct control_server *srv,
+			      int (*fn)(char *buf, size_t size, void *arg), void *arg)
+{
+	srv->stats = fn;
+	srv->stats_arg = arg;
+}
+
 /* Execute one request line (NUL-terminated, no newline). */
-static int control_handle(int fd, char *line)
+static int control_handle(struct control_server *srv, int fd, char *line)
 {
 	char buf[SYSFS_PAGE_SIZE];
 	struct reply out = { 0 };
@@ -142,6 +151,10 @@ static int control_handle(int fd, char *line)
 	}
 	if (!strcmp(cmd, "ping") && !path)
 		return send_reply(fd, 0, "", 0);
+	if (!strcmp(cmd, "stats") && !path) {
+		n = srv->stats ? srv->stats(buf, sizeof(buf), srv->stats_arg) : -ENOSYS;
+		return n < 0 ? send_error(fd, n) : send_reply(fd, 0, buf, n);
+	}
 	if (!path || !*path)
 		return send_error(fd, -EINVAL);
 
@@ -192,7 +205,7 @@ static void client_handler(struct ev_source *src, uint32_t events)
 	c->len += n;
 	while ((nl = memchr(c->buf, '\n', c->len))) {
 		*nl = '\0';
-		if (control_handle(src->fd, c->buf)) {
+		if (control_handle(c->srv, src->fd, c->buf)) {
 			client_close(c);
 			return;
 		}

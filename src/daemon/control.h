@@ -9,6 +9,9 @@
  *   ls PATH              -> one entry per line: "name", "name/" (directory)
  *                           or "name -> target" (symlink)
  *   readlink PATH        -> the link's relative target
+ *   stats                -> the daemon's resource counters, "name value" lines
+ *                           (open fds, devices, virqs, IRTEs, PASIDs, ...),
+ *                           for leak checks; -ENOSYS without a provider
  *   ping                 -> empty
  * Every reply is a header line "<status> <length>\n" followed by <length>
  * bytes: status 0 and the payload, or a negative errno and a message.
@@ -48,6 +51,14 @@ struct control_server;
 
 /* Listen on @path (replacing a stale socket). Return: server or NULL + errno. */
 struct control_server *control_server_create(struct evloop *loop, const char *path);
+/*
+ * control_server_set_stats - the provider of the "stats" command: @fn
+ * prints "name value\n" lines into @buf (at most @size bytes) and returns
+ * the length or -errno.
+ */
+void control_server_set_stats(struct control_server *srv,
+			      int (*fn)(char *buf, size_t size, void *arg), void *arg);
+
 /* Close every client and the listening socket; unlink it. */
 void control_server_destroy(struct control_server *srv);
 

@@ -8,6 +8,7 @@
  *   siovctl [--rundir DIR] [--timeout SECS] ls [PATH]
  *   siovctl [--rundir DIR] [--timeout SECS] readlink PATH
  *   siovctl [--rundir DIR] [--timeout SECS] ping
+ *   siovctl [--rundir DIR] [--timeout SECS] stats
  *
  * Exit status: 0 on success, 1 when siovd refused (the errno is printed),
  * 2 on usage errors, 3 when the daemon cannot be reached.
@@ -33,6 +34,7 @@ static void usage(FILE *f)
 		"  ls [PATH]          list a directory (default /sys)\n"
 		"  readlink PATH      print a symlink's target\n"
 		"  ping               check that siovd answers\n"
+		"  stats              resource counters (fds, devices, virqs, IRTEs, PASIDs)\n"
 		"  --timeout SECS     keep retrying to connect for SECS seconds\n");
 }
 
@@ -150,8 +152,8 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[optind];
 	path = optind + 1 < argc ? argv[optind + 1] : NULL;
-	if (!strcmp(cmd, "ping") && optind + 1 == argc)
-		c = asprintf(&req, "ping\n");
+	if ((!strcmp(cmd, "ping") || !strcmp(cmd, "stats")) && optind + 1 == argc)
+		c = asprintf(&req, "%s\n", cmd);
 	else if (!strcmp(cmd, "ls") && optind + 2 >= argc)
 		c = asprintf(&req, "ls %s\n", path ? path : "/sys");
 	else if ((!strcmp(cmd, "read") || !strcmp(cmd, "readlink")) && optind + 2 == argc)
