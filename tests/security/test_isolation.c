@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Isolation, end to end: a real siovd with two mdevs and a client on each
+ * that tries to get out of its box (issue 5, "Isolation").
+ *  - descriptors naming memory outside the client's DMA map fault, for the
+ *    source, the destination, the completion record and a batch list, for
+ *    ranges that straddle the end of a mapping and that wrap past 2^64;
+ *  - PASID and privilege fields a client puts in descriptors of its
+ *    dedicated WQ are ignored;
+ *  - a client cannot raise the other mdev's interrupts with its handle;
+ *  - a client cannot reach PF registers: regions end where the virtual
+ *    device ends, the configuration it sees is read-only;
+ *  - DMA_UNMAP while descriptors are in flight: nothing is written to the
+ *    range once the unmap has returned;
+ *  - sockets are 0600 and the peer's credentials are logged.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "e2e.h"
+#include "spec/dsa.h"
+#include "vdsa.h"
+
+static const char *uuid_a = "3c0d5e1f-2a4b-4c6d-8e9f-a0b1c2d3e4f5";
+static const char *uuid_b = "4d1e6f2a-3b5c-4d7e-9f0a-b1c2d3e4f5a6";
+
+struct client {
+	struct vdsa_conn *conn;
+	struct vdsa_dev *dev;
+	struct vdsa_buf *buf, *comp;
+};
+
+static struct e2e_daemon d;
+static char sock_a[256], sock_b[256];
+static struct client *open_clients[4];
+
+static int setup(void **state)
+{
+	if (e2e_start(&d, NULL))
+		return -1;
+	if (e2e_mdev_create(&d, uuid_a) || e2e_mdev_create(&d, uuid_b))
+		return -1;
+	e2e_mdev_sock(&d, uuid_a, sock_a, sizeof(sock_a));
+	e2e_mdev_sock(&d, uuid_b, sock_b, sizeof(sock_b));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	return e2e_stop(&d);
+}
+
+static void client_open(struct client *c, const char *sock)
+{
+	int rc, tries;
+
+	memset(c, 0, sizeof(*c));
+	for (tries = 0; tries < 100; tries++) {
+		rc = vdsa_conn_open(sock, &c->conn);
+		if (rc != -EBUSY && rc != -ECONNRESET)
+			break;
+		usleep(20000);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(vdsa_dev_open(c->conn, &c->dev), 0);
+	assert_int_equal(vdsa_buf_alloc(c->conn, 1 << 16, &c->buf), 0);
+	assert_int_equal(vdsa_buf_alloc(c->conn, 4096, &c->comp), 0);
+	for (tries = 0; tries < 4; tries++)
+		if (!open_clients[tries]) {
+			open_clients[tries] = c;
+			break;
+		}
+}
+
+static void client_close(struct client *c)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (open_clients[i] == c)
+			open_clients[i] = NULL;
+	vdsa_dev_close(c->dev);
+	vdsa_conn_close(c->conn);
+}
+
+/* After a failed test: close what it left open so the next one can connect. */
+static int close_leftovers(void **state)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (open_clients[i])
+			client_close(open_clients[i]);
+	return 0;
+}
+
+static struct dsa_completion_record *rec(struct client *c)
+{
+	return c->comp->va;
+}
+
+/* Submit @desc (completion record in c->comp) and wait. Return: status. */
+static int run(struct client *c, struct dsa_hw_desc *desc, enum vdsa_portal portal)
+{
+	int rc;
+
+	memset(rec(c), 0, sizeof(*rec(c)));
+	rc = vdsa_submit(c->dev, desc, portal);
+	if (rc)
+		return rc;
+	rc = vdsa_wait(c->dev, rec(c), VDSA_WAIT_POLL, 5000);
+	return rc < 0 ? rc : rc & DSA_COMP_STATUS_MASK;
+}
+
+static int memmove_status(struct client *c, uint64_t dst, uint64_t src, uint32_t len,
+			  uint64_t *fault)
+{
+	struct dsa_hw_desc desc;
+	int st;
+
+	vdsa_desc_memmove(&desc, c->comp->iova, dst, src, len);
+	st = run(c, &desc, VDSA_PORTAL_MMAP);
+	*fault = rec(c)->fault_addr;
+	return st;
+}
+
+static void test_every_address_faults(void **state)
+{
+	static struct client c;
+	uint64_t fault, end, base;
+
+	client_open(&c, sock_a);
+	base = c.buf->iova;
+	end = c.buf->iova + c.buf->size;	/* never mapped (guard) */
+
+	/* source, destination, outside and straddling the end */
+	assert_int_equal(memmove_status(&c, base, end + 0x10000, 64, &fault),
+			 DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(fault, end + 0x10000);
+	assert_int_equal(memmove_status(&c, end + 64, base, 64, &fault),
+			 DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(fault, end + 64);
+	assert_int_equal(memmove_status(&c, base, end - 100, 300, &fault),
+			 DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(fault, end);
+	assert_int_equal(rec(&c)->bytes_completed, 100);
+	assert_int_equal(memmove_status(&c, end - 64, base, 128, &fault),
+			 DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(fault, end);
+	/* a range that wraps past 2^64 never reaches low addresses */
+	assert_int_not_equal(memmove_status(&c, base, 0xffffffffffffff00ULL, 0x200, &fault),
+			     DSA_COMP_SUCCESS);
+	assert_int_not_equal(memmove_status(&c, 0xffffffffffffffc0ULL, base, 0x100, &fault),
+			     DSA_COMP_SUCCESS);
+	client_close(&c);
+}
+
+static void test_completion_record_outside(void **state)
+{
+	struct dsa_hw_desc desc;
+	static struct client c;
+	union sw_err_reg swerr;
+	uint64_t v;
+	int i;
+
+	client_open(&c, sock_a);
+	/* no record can be written: the error goes to the (virtual) SWERR */
+	/* past every buffer this client mapped (buffers sit above VDSA_IOVA_BASE) */
+	vdsa_desc_memmove(&desc, 0x7ff000000000ULL, c.buf->iova + 4096, c.buf->iova, 64);
+	assert_int_equal(vdsa_submit(c.dev, &desc, VDSA_PORTAL_TRAPPED), 0);
+	for (i = 0; i < 500; i++) {
+		assert_int_equal(vdsa_dev_mmio_read(c.dev, IDXD_SWERR_OFFSET, 8, &v), 0);
+		if (v & IDXD_SWERR_VALID)
+			break;
+		usleep(2000);
+	}
+	vdsa_retire(c.dev);
+	swerr.bits[0] = v;
+	assert_true(swerr.valid);
+	assert_int_equal(swerr.error, DSA_COMP_CRA_XLAT);
+	assert_int_equal(vdsa_dev_mmio_read(c.dev, IDXD_SWERR_OFFSET + 16, 8, &v), 0);
+	assert_int_equal(v, 0x7ff000000000ULL);
+	assert_int_equal(vdsa_dev_mmio_write(c.dev, IDXD_SWERR_OFFSET, 8, IDXD_SWERR_ACK), 0);
+	assert_int_equal(vdsa_dev_mmio_read(c.dev, IDXD_SWERR_OFFSET, 8, &v), 0);
+	assert_false(v & IDXD_SWERR_VALID);
+	/* a misaligned record is refused the same way, not written */
+	vdsa_desc_nop(&desc, c.comp->iova + 8);
+	assert_int_equal(vdsa_submit(c.dev, &desc, VDSA_PORTAL_TRAPPED), 0);
+	for (i = 0; i < 500; i++) {
+		assert_int_equal(vdsa_dev_mmio_read(c.dev, IDXD_SWERR_OFFSET, 8, &v), 0);
+		if (v & IDXD_SWERR_VALID)
+			break;
+		usleep(2000);
+	}
+	vdsa_retire(c.dev);
+	swerr.bits[0] = v;
+	assert_int_equal(swerr.error, DSA_COMP_CRA_ALIGN);
+	client_close(&c);
+}
+
+static void test_batch_list_outside(void **state)
+{
+	struct dsa_hw_desc desc;
+	static struct client c;
+	uint64_t opcap;
+	int st;
+
+	client_open(&c, sock_a);
+	opcap = vdsa_dev_info(c.dev)->opcap0;
+	if (!(opcap & (1ULL << DSA_OPCODE_BATCH))) {
+		client_close(&c);
+		skip();
+	}
+	memset(&desc, 0, sizeof(desc));
+	desc.opcode = DSA_OPCODE_BATCH;
+	desc.flags = IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR;
+	desc.completion_addr = c.comp->iova;
+	desc.desc_list_addr = 0x7ff000002000ULL;
+	desc.desc_count = 4;
+	st = run(&c, &desc, VDSA_PORTAL_MMAP);
+	assert_true(st == DSA_COMP_BATCH_PAGE_FAULT || st == DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(rec(&c)->fault_addr, 0x7ff000002000ULL);
+	client_close(&c);
+}
+
+static void test_dwq_ignores_pasid_and_priv(void **state)
+{
+	struct dsa_hw_desc desc;
+	static struct client c;
+	char *va;
+
+	client_open(&c, sock_a);
+	va = c.buf->va;
+	memset(va, 0x42, 4096);
+	memset(va + 4096, 0, 4096);
+	vdsa_desc_memmove(&desc, c.comp->iova, c.buf->iova + 4096, c.buf->iova, 4096);
+	desc.pasid = 0xfffff;		/* someone else's address space, if honoured */
+	desc.priv = 1;
+	assert_int_equal(run(&c, &desc, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
+	assert_memory_equal(va, va + 4096, 4096);
+	desc.pasid = 1;
+	assert_int_equal(run(&c, &desc, VDSA_PORTAL_TRAPPED), DSA_COMP_SUCCESS);
+	client_close(&c);
+}
+
+static bool eventfd_fired(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t v;
+
+	if (poll(&p, 1, ms) != 1)
+		return false;
+	return read(fd, &v, sizeof(v)) == sizeof(v);
+}
+
+static void test_no_foreign_interrupts(void **state)
+{
+	static struct client a, b;
+	struct dsa_hw_desc desc;
+	uint16_t ha, hb;
+
+	client_open(&a, sock_a);
+	client_open(&b, sock_b);
+	ha = vdsa_dev_info(a.dev)->int_handle;
+	hb = vdsa_dev_info(b.dev)->int_handle;
+	assert_int_not_equal(ha, hb);
+	/* A names B's interrupt handle: refused, and B hears nothing */
+	vdsa_desc_nop(&desc, a.comp->iova);
+	vdsa_desc_set_irq(&desc, hb);
+	assert_int_equal(run(&a, &desc, VDSA_PORTAL_MMAP), DSA_COMP_INT_HANDLE_INVAL);
+	assert_false(eventfd_fired(vdsa_dev_eventfd(b.dev, 1), 100));
+	/* with its own handle, A's vector fires and B's does not */
+	vdsa_desc_nop(&desc, a.comp->iova);
+	vdsa_desc_set_irq(&desc, ha);
+	assert_int_equal(run(&a, &desc, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
+	assert_true(eventfd_fired(vdsa_dev_eventfd(a.dev, 1), 2000));
+	assert_false(eventfd_fired(vdsa_dev_eventfd(b.dev, 1), 100));
+	client_close(&a);
+	client_close(&b);
+}
+
+static void test_pf_unreachable(void **state)
+{
+	const struct vdsa_region *r0;
+	static struct client c;
+	uint64_t before, after, v;
+	unsigned int idx;
+	uint32_t w;
+
+	client_open(&c, sock_a);
+	assert_int_equal(vdsa_conn_region_info(c.conn, VFIO_PCI_BAR0_REGION_INDEX, &r0), 0);
+	/* nothing beyond the virtual BAR0, and no other BARs */
+	assert_int_equal(vdsa_conn_region_read(c.conn, VFIO_PCI_BAR0_REGION_INDEX, r0->size, &v, 8),
+			 -EFAULT);
+	assert_int_equal(vdsa_conn_region_read(c.conn, VFIO_PCI_BAR0_REGION_INDEX,
+					       0xffffffffffffff00ULL, &v, 8), -EFAULT);
+	for (idx = VFIO_PCI_BAR1_REGION_INDEX; idx <= VFIO_PCI_BAR5_REGION_INDEX; idx++) {
+		if (idx == VFIO_PCI_BAR2_REGION_INDEX)
+			continue;
+		assert_int_not_equal(vdsa_conn_region_read(c.conn, idx, 0, &w, 4), 0);
+	}
+	/* the WQ configuration is read-only to the client */
+	assert_int_equal(vdsa_dev_mmio_read(c.dev, IDXD_TABLE_OFFSET, 8, &v), 0);
+	{
+		uint64_t wqcfg = ((v >> 16) & 0xffff) * IDXD_TABLE_MULT;
+
+		assert_int_equal(vdsa_dev_mmio_read(c.dev, wqcfg, 8, &before), 0);
+		vdsa_dev_mmio_write(c.dev, wqcfg, 8, 0x0000ffff0000ffffULL);
+		assert_int_equal(vdsa_dev_mmio_read(c.dev, wqcfg, 8, &after), 0);
+		assert_int_equal(before, after);
+	}
+	/* the PF's size is not what the client sees: one WQ, no IMS */
+	assert_int_equal(vdsa_dev_mmio_read(c.dev, IDXD_WQCAP_OFFSET, 8, &v), 0);
+	assert_int_equal(((union wq_cap_reg){ .bits = v }).num_wqs, 1);
+	client_close(&c);
+}
+
+static void test_unmap_while_in_flight(void **state)
+{
+	static struct client c;
+	struct dsa_hw_desc desc;
+	struct vdsa_buf *comp;
+	size_t size = 2 << 20;	/* the WQ's max transfer */
+	uint64_t iova = 0x200000000ULL;
+	unsigned char *src, *dst;
+	int sfd, dfd, i, n = 8;
+	int done = 0, faulted = 0;
+	uint8_t st;
+
+	client_open(&c, sock_b);
+	assert_int_equal(vdsa_buf_alloc(c.conn, 4096, &comp), 0);
+	sfd = memfd_create("src", 0);
+	dfd = memfd_create("dst", 0);
+	assert_int_equal(ftruncate(sfd, size), 0);
+	assert_int_equal(ftruncate(dfd, size), 0);
+	src = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
+	dst = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
+	memset(src, 0xab, size);
+	assert_int_equal(vdsa_conn_dma_map(c.conn, sfd, 0, iova, size, VDSA_DMA_READ), 0);
+	assert_int_equal(vdsa_conn_dma_map(c.conn, dfd, 0, iova + size, size,
+					   VDSA_DMA_READ | VDSA_DMA_WRITE), 0);
+	memset(comp->va, 0, 4096);
+	/* n large copies into dst, then pull dst away while they run */
+	for (i = 0; i < n; i++) {
+		vdsa_desc_memmove(&desc, comp->iova + 32 * i, iova + size, iova, size);
+		assert_int_equal(vdsa_submit(c.dev, &desc, VDSA_PORTAL_MMAP), 0);
+	}
+	assert_int_equal(vdsa_conn_dma_unmap(c.conn, iova + size, size), 0);
+	/* from here on the device must not write dst: scribble and watch */
+	memset(dst, 0x11, size);
+	for (i = 0; i < n; i++) {
+		struct dsa_completion_record *r = (void *)((char *)comp->va + 32 * i);
+
+		assert_true(vdsa_wait(c.dev, r, VDSA_WAIT_POLL, 20000) > 0);
+		st = r->status & DSA_COMP_STATUS_MASK;
+		if (st != DSA_COMP_SUCCESS && st != DSA_COMP_PAGE_FAULT_NOBOF)
+			fail_msg("descriptor %d: status %#x", i, st);
+		done += st == DSA_COMP_SUCCESS;
+		faulted += st == DSA_COMP_PAGE_FAULT_NOBOF;
+	}
+	printf("# unmap in flight: %d copies finished before it, %d faulted after\n", done,
+	       faulted);
+	for (size_t k = 0; k < size; k += 4096)
+		assert_int_equal(dst[k], 0x11);
+	for (size_t k = 0; k < size; k++)
+		if (dst[k] != 0x11)
+			fail_msg("dst written at %zu after the unmap returned", k);
+	munmap(src, size);
+	munmap(dst, size);
+	close(sfd);
+	close(dfd);
+	client_close(&c);
+}
+
+static void test_socket_mode_and_peer(void **state)
+{
+	char cmd[512];
+	static struct client c;
+	struct stat st;
+
+	assert_int_equal(stat(sock_a, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	client_open(&c, sock_a);
+	client_close(&c);
+	snprintf(cmd, sizeof(cmd), "grep -q 'pid %d' '%s'", getpid(), d.log);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_every_address_faults, close_leftovers),
+		cmocka_unit_test_teardown(test_completion_record_outside, close_leftovers),
+		cmocka_unit_test_teardown(test_batch_list_outside, close_leftovers),
+		cmocka_unit_test_teardown(test_dwq_ignores_pasid_and_priv, close_leftovers),
+		cmocka_unit_test_teardown(test_no_foreign_interrupts, close_leftovers),
+		cmocka_unit_test_teardown(test_pf_unreachable, close_leftovers),
+		cmocka_unit_test_teardown(test_unmap_while_in_flight, close_leftovers),
+		cmocka_unit_test_teardown(test_socket_mode_and_peer, close_leftovers),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
