@@ -118,7 +118,8 @@ int __auxiliary_device_add(struct auxiliary_device *adev, const char *modname)
 	return rc;
 }
 
-int __auxiliary_driver_register(struct auxiliary_driver *auxdrv, const char *modname)
+int __auxiliary_driver_register(struct auxiliary_driver *auxdrv, struct module *owner,
+				const char *modname)
 {
 	char *name;
 	int rc;
@@ -133,6 +134,7 @@ int __auxiliary_driver_register(struct auxiliary_driver *auxdrv, const char *mod
 		return -ENOMEM;
 	auxdrv->driver.name = name;
 	auxdrv->driver.bus = &auxiliary_bus_type;
+	auxdrv->driver.owner = owner;
 	rc = driver_register(&auxdrv->driver);
 	if (rc) {
 		free(name);

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "base/device.h"
+#include "base/module.h"
 
 #define AUXILIARY_NAME_SIZE	32
 
@@ -85,12 +86,14 @@ static inline void auxiliary_device_delete(struct auxiliary_device *adev)
 }
 
 /*
- * auxiliary_driver_register - @modname prefixes the driver's name.
+ * auxiliary_driver_register - @modname prefixes the driver's name; @owner
+ * (the caller's THIS_MODULE) owns the driver.
  * Return: 0, -EINVAL (no probe or no id table), -EEXIST.
  */
-int __auxiliary_driver_register(struct auxiliary_driver *auxdrv, const char *modname);
+int __auxiliary_driver_register(struct auxiliary_driver *auxdrv, struct module *owner,
+				const char *modname);
 #define auxiliary_driver_register(auxdrv) \
-	__auxiliary_driver_register(auxdrv, KBUILD_MODNAME)
+	__auxiliary_driver_register(auxdrv, THIS_MODULE, KBUILD_MODNAME)
 void auxiliary_driver_unregister(struct auxiliary_driver *auxdrv);
 
 /* A device on the bus named @name, with a reference the caller puts. */

@@ -18,6 +18,50 @@ struct sysfs_dir *bus_devices_root(struct bus_type *bus)
 	return sysfs_mkdir_path(path);
 }
 
+/* Copy a device name written to bind/unbind, without its newline. */
+static int attr_devname(const char *buf, char *name, size_t size)
+{
+	size_t len = strcspn(buf, "\n");
+
+	if (!len || len >= size)
+		return -EINVAL;
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	return 0;
+}
+
+/* /sys/bus/<bus>/drivers_probe: bind (and load the driver of) a device. */
+static ssize_t drivers_probe_store(struct bus_type *bus, const char *buf, size_t count)
+{
+	struct device *dev;
+	char name[256];
+	int rc;
+
+	rc = attr_devname(buf, name, sizeof(name));
+	if (rc)
+		return rc;
+	dev = bus_find_device_by_name(bus, name);
+	if (!dev)
+		return -ENODEV;
+	rc = bus_probe_device(dev);
+	put_device(dev);
+	return rc < 0 ? rc : (ssize_t)count;
+}
+
+static const struct attribute bus_attr_drivers_probe = { .name = "drivers_probe", .mode = 0200 };
+
+static ssize_t bus_attr_store(void *owner, const struct attribute *attr,
+			      const char *buf, size_t count)
+{
+	if (attr == &bus_attr_drivers_probe)
+		return drivers_probe_store(owner, buf, count);
+	return -EIO;
+}
+
+static const struct sysfs_ops bus_sysfs_ops = {
+	.store = bus_attr_store,
+};
+
 int bus_register(struct bus_type *bus)
 {
 	struct sysfs_dir *buses;
@@ -29,12 +73,13 @@ int bus_register(struct bus_type *bus)
 	buses = sysfs_mkdir_path("/sys/bus");
 	if (!buses)
 		return -ENOMEM;
-	bus->dir = sysfs_mkdir(buses, bus->name, bus, NULL);
+	bus->dir = sysfs_mkdir(buses, bus->name, bus, &bus_sysfs_ops);
 	if (!bus->dir)
 		return -errno;
 	bus->devices_dir = sysfs_mkdir(bus->dir, "devices", NULL, NULL);
 	bus->drivers_dir = sysfs_mkdir(bus->dir, "drivers", NULL, NULL);
-	if (!bus->devices_dir || !bus->drivers_dir) {
+	if (!bus->devices_dir || !bus->drivers_dir ||
+	    sysfs_create_file(bus->dir, &bus_attr_drivers_probe)) {
 		sysfs_remove_dir(bus->dir);
 		return -ENOMEM;
 	}
@@ -124,18 +169,6 @@ struct device_driver *driver_find(const char *name, struct bus_type *bus)
 	return NULL;
 }
 
-/* Copy a device name written to bind/unbind, without its newline. */
-static int attr_devname(const char *buf, char *name, size_t size)
-{
-	size_t len = strcspn(buf, "\n");
-
-	if (!len || len >= size)
-		return -EINVAL;
-	memcpy(name, buf, len);
-	name[len] = '\0';
-	return 0;
-}
-
 static ssize_t bind_store(struct device_driver *drv, const char *buf, size_t count)
 {
 	struct device *dev;
@@ -168,6 +201,12 @@ static ssize_t unbind_store(struct device_driver *drv, const char *buf, size_t c
 	if (dev->driver != drv) {
 		put_device(dev);
 		return -ENODEV;
+	}
+	rc = drv->may_unbind ? drv->may_unbind(dev) : 0;
+	if (rc) {
+		dev_info(dev, "%s refuses the unbind: %d", drv->name, rc);
+		put_device(dev);
+		return rc;
 	}
 	device_release_driver(dev);
 	put_device(dev);

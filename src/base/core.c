@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "base/module.h"
 #include "lib/kstrto.h"
 #include "lib/log.h"
 
@@ -222,7 +223,7 @@ int device_add(struct device *dev)
 		list_add_tail(&dev->sibling, &dev->parent->children);
 	dev->added = true;
 	if (dev->bus && !dev->bus->no_autoprobe) {
-		rc = device_attach(dev);
+		rc = bus_probe_device(dev);
 		if (rc < 0)
 			dev_dbg(dev, "no driver bound: %d", rc);
 	}
@@ -357,6 +358,39 @@ int device_attach(struct device *dev)
 			return rc;
 	}
 	return 0;
+}
+
+/*
+ * Ask the module loader for @dev's driver: by the driver_override name, or
+ * else by the modalias. Return: request_module()'s result.
+ */
+static int device_request_driver(struct device *dev)
+{
+	char alias[256];
+
+	if (dev->driver_override)
+		return request_module("%s", dev->driver_override);
+	if (!dev->bus->modalias || dev->bus->modalias(dev, alias, sizeof(alias)) <= 0)
+		return -ENOENT;
+	return request_module("%s", alias);
+}
+
+int bus_probe_device(struct device *dev)
+{
+	int rc;
+
+	if (!dev->bus || !dev->added)
+		return -EINVAL;
+	rc = device_attach(dev);
+	if (rc)
+		return rc;
+	rc = device_request_driver(dev);
+	if (rc && rc != -ENOENT)
+		dev_warn(dev, "loading its driver failed: %d", rc);
+	/* a module's driver binds as it registers; a loaded one may match now */
+	if (dev->driver)
+		return 1;
+	return device_attach(dev);
 }
 
 int device_driver_attach(struct device_driver *drv, struct device *dev)

@@ -28,7 +28,26 @@
  * "override only" (the vfio flavour): those match only through
  * driver_override. Bind and unbind attributes follow the kernel: writing a
  * device name to a driver's bind binds it (-ENODEV no such device, -EBUSY
- * already bound or probe deferred), unbind unbinds it.
+ * already bound or probe deferred), unbind unbinds it. Beyond the kernel, a
+ * driver may refuse an unbind asked for through the unbind attribute
+ * (may_unbind(), e.g. -EBUSY for a WQ an mdev owns); unbinds forced by the
+ * removal of the device or the driver are never refused.
+ * /sys/bus/<bus>/drivers_probe binds a named unbound device as device_add()
+ * would (and loads its driver).
+ *
+ * Driver modules (base/module.h): when device_add() or drivers_probe finds
+ * no driver for a device of an autoprobing bus, the core asks the module
+ * loader for the device's driver_override name, or else for its modalias
+ * (bus->modalias(): "pci:v...", "auxiliary:idxd.mdev"); the module's init
+ * registers its driver, which binds the device. That replaces the kernel's
+ * uevent, udev and modprobe round trip with a synchronous call.
+ *
+ * Lifetimes: a device is reference counted (below). A driver is static
+ * memory of its module (@owner, NULL when built in), registered from the
+ * module's init until its exit; the driver core keeps no reference to it
+ * after driver_unregister(), which unbinds every device first. Users that
+ * must keep a driver's code loaded while they run (an open VFIO session)
+ * pin its module with try_module_get(drv->owner).
  *
  * Threading: event-loop thread only, except get_device/put_device which
  * are atomic. Probe and remove run synchronously inside the call that
@@ -48,6 +67,7 @@
 
 struct device;
 struct device_driver;
+struct module;
 
 struct bus_type {
 	const char *name;
@@ -79,8 +99,15 @@ struct bus_type {
 struct device_driver {
 	const char *name;
 	struct bus_type *bus;
+	struct module *owner;		/* THIS_MODULE; NULL when built in */
 	int (*probe)(struct device *dev);
 	void (*remove)(struct device *dev);
+	/*
+	 * may_unbind - asked before an unbind requested through the unbind
+	 * attribute (optional). Return: 0 to let it happen, -EBUSY (or
+	 * another -errno) to refuse it; the device stays bound.
+	 */
+	int (*may_unbind)(struct device *dev);
 	const struct attribute_group *const *groups;
 	/* private to the driver core */
 	struct list_head node;
@@ -157,6 +184,12 @@ void put_device(struct device *dev);
  * Return: 1 bound, 0 no driver matched, -errno a probe failed.
  */
 int device_attach(struct device *dev);
+/*
+ * bus_probe_device - bind @dev to a matching driver, loading the driver's
+ * module first when none is registered (device_add() and drivers_probe).
+ * Return: 1 bound, 0 still no driver, -errno a probe failed.
+ */
+int bus_probe_device(struct device *dev);
 /* Bind @dev to @drv (the bind attribute). Return: 0, -EBUSY, -ENODEV, probe error. */
 int device_driver_attach(struct device_driver *drv, struct device *dev);
 void device_release_driver(struct device *dev);

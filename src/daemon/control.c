@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "base/module.h"
 #include "daemon/control.h"
 #include "lib/evloop.h"
 #include "lib/list.h"
@@ -171,6 +172,16 @@ static int control_handle(struct control_server *srv, int fd, char *line)
 	if (!strcmp(cmd, "readlink") && !value) {
 		rc = sysfs_readlink(path, buf, sizeof(buf));
 		return rc < 0 ? send_error(fd, rc) : send_reply(fd, 0, buf, rc);
+	}
+	if (!strcmp(cmd, "modprobe") && !value) {
+		rc = request_module("%s", path);
+		pr_info("control: modprobe %s: %d", path, rc);
+		return rc ? send_error(fd, rc) : send_reply(fd, 0, "", 0);
+	}
+	if (!strcmp(cmd, "rmmod") && !value) {
+		rc = delete_module(path);
+		pr_info("control: rmmod %s: %d", path, rc);
+		return rc ? send_error(fd, rc) : send_reply(fd, 0, "", 0);
 	}
 	if (!strcmp(cmd, "ls") && !value) {
 		rc = do_ls(path, &out);

@@ -12,6 +12,11 @@
  *   stats                -> the daemon's resource counters, "name value" lines
  *                           (open fds, devices, virqs, IRTEs, PASIDs, ...),
  *                           for leak checks; -ENOSYS without a provider
+ *   modprobe NAME        -> empty: the module NAME (or every module whose
+ *                           alias matches NAME) is loaded with its
+ *                           dependencies (base/module.h request_module())
+ *   rmmod NAME           -> empty: the module is unloaded; -EBUSY while it
+ *                           is in use, -ENOENT when not loaded
  *   ping                 -> empty
  * Every reply is a header line "<status> <length>\n" followed by <length>
  * bytes: status 0 and the payload, or a negative errno and a message.

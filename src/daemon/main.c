@@ -3,15 +3,20 @@
  * siovd: hosts emulated DSA devices, drives them with the idxd PF driver and
  * serves the virtual DSA devices (mdevs of type idxd-1dwq-v1) over vfio-user.
  *
- *   siovd [--config FILE] [--rundir DIR] [-v]
+ *   siovd [--config FILE] [--rundir DIR] [--moddir DIR] [-v]
  *
- * Start-up builds the machine (platform), registers the drivers as module
- * init would (vfio core and the vfio-user transport, idxd, mdev, vfio_idxd),
- * plugs in as many DSAs as the accel-config profile names (FILE, or the
- * embedded default with two dedicated mdev WQs on dsa0), applies the profile
- * and enables it, then serves the
- * control socket until SIGTERM/SIGINT, when everything is torn down in
- * reverse and the process exits 0.
+ * Start-up order: the machine (platform: sysfs, IOMMU, interrupt remapping,
+ * irq core, pci and auxiliary buses), the module loader on the module
+ * directory (modules.alias, modules.dep), the VFIO core and the vfio-user
+ * transport (built in), then the DSAs the accel-config profile names (FILE,
+ * or idxd's embedded default with two dedicated mdev WQs on dsa0) are
+ * plugged in: each PCI function's modalias loads the idxd module, which
+ * probes it. The profile is applied and enabled through idxd's loader
+ * (symbol_get()); a WQ of type mdev creates idxd.mdev.<N>, whose modalias
+ * loads vfio_idxd (and with it mdev and vfio_pci_core). No VFIO module is
+ * loaded for a profile without mdev WQs. Then the control socket is served
+ * until SIGTERM/SIGINT, when everything is torn down in reverse (every
+ * module unloaded, newest first) and the process exits 0.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,8 +33,8 @@
 
 #include "daemon/control.h"
 #include "base/device.h"
+#include "base/module.h"
 #include "idxd/idxd_config.h"
-#include "idxd/idxd_module.h"
 #include "iommu/iommu.h"
 #include "irq/irq.h"
 #include "irq/remap.h"
@@ -37,12 +42,11 @@
 #include "lib/log.h"
 #include "platform/platform.h"
 #include "vfio/core/vfio_core.h"
-#include "vfio/idxd/vfio_idxd.h"
-#include "vfio/mdev/mdev.h"
 #include "vfio/user/vfio_user.h"
 
 struct siovd {
 	const char *config_path;
+	const char *moddir;
 	char rundir[256];
 	struct evloop *loop;
 	struct platform platform;
@@ -54,11 +58,13 @@ struct siovd {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: siovd [--config FILE] [--rundir DIR] [-v]\n"
+		"usage: siovd [--config FILE] [--rundir DIR] [--moddir DIR] [-v]\n"
 		"  --config FILE  accel-config JSON profile (save-config format);\n"
 		"                 default: the embedded profile (dsa0, two dedicated mdev WQs)\n"
 		"  --rundir DIR   sockets: DIR/control.sock, DIR/vfio-user/UUID.sock;\n"
 		"                 default /run/siovd as root, $XDG_RUNTIME_DIR/siovd otherwise\n"
+		"  --moddir DIR   driver modules and their index (modules.alias, modules.dep);\n"
+		"                 default " SIOVD_MODULE_DIR "\n"
 		"  -v             more logging (-vv: debug)\n");
 }
 
@@ -67,6 +73,7 @@ static int parse_args(struct siovd *d, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "rundir", required_argument, NULL, 'r' },
+		{ "moddir", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -74,10 +81,14 @@ static int parse_args(struct siovd *d, int argc, char **argv)
 	int c, verbose = 0;
 
 	siovd_default_rundir(d->rundir, sizeof(d->rundir));
-	while ((c = getopt_long(argc, argv, "c:r:vh", opts, NULL)) != -1) {
+	d->moddir = SIOVD_MODULE_DIR;
+	while ((c = getopt_long(argc, argv, "c:r:m:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			d->config_path = optarg;
+			break;
+		case 'm':
+			d->moddir = optarg;
 			break;
 		case 'r':
 			if (strlen(optarg) >= sizeof(d->rundir)) {
@@ -212,10 +223,19 @@ static int plug_devices(struct siovd *d, const char *json, size_t len)
 	return 0;
 }
 
+/*
+ * Plug in the DSAs of the profile (the first one's modalias loads idxd),
+ * then apply the profile with idxd's accel-config loader, taken from the
+ * module with symbol_get() as a kernel caller of an optional module would.
+ * The embedded default profile lives in idxd too: one DSA is plugged in
+ * first to load it.
+ */
 static int load_config(struct siovd *d)
 {
-	const char *json = idxd_default_config;
-	size_t len = strlen(idxd_default_config);
+	const char (*deflt)[] = NULL;
+	int (*load)(const char *json, size_t len, bool enable, char *err, size_t errlen);
+	const char *json = "[]";
+	size_t len = 2;
 	char err[512] = "";
 	char *buf = NULL;
 	int rc;
@@ -230,11 +250,30 @@ static int load_config(struct siovd *d)
 		json = buf;
 	}
 	rc = plug_devices(d, json, len);
-	if (!rc)
-		rc = idxd_config_load(json, len, true, err, sizeof(err));
+	if (rc)
+		goto out_free;
+	load = symbol_get(idxd_config_load);
+	if (!buf)
+		deflt = symbol_get(idxd_default_config);
+	if (!load || (!buf && !deflt)) {
+		pr_err("the idxd module did not load (modules in %s)", d->moddir);
+		rc = -ENOENT;
+		goto out_put;
+	}
+	if (deflt) {
+		json = *deflt;
+		len = strlen(json);
+	}
+	rc = load(json, len, true, err, sizeof(err));
 	if (rc)
 		pr_err("%s: %s", d->config_path ? d->config_path : "default profile",
 		       *err ? err : strerror(-rc));
+out_put:
+	if (load)
+		symbol_put(idxd_config_load);
+	if (deflt)
+		symbol_put(idxd_default_config);
+out_free:
 	free(buf);
 	return rc;
 }
@@ -311,21 +350,15 @@ static int start_drivers(struct siovd *d)
 	d->vfio_user = vfio_user_server_create(d->loop, path);
 	if (!d->vfio_user)
 		return -errno;
-	rc = idxd_driver_init();
-	if (!rc)
-		rc = mdev_init();
-	if (!rc)
-		rc = vfio_idxd_init();
-	return rc;
+	return 0;
 }
 
+/* The transport first (no new sessions), then every module, newest first. */
 static void stop_drivers(struct siovd *d)
 {
 	vfio_user_server_destroy(d->vfio_user);
 	d->vfio_user = NULL;
-	vfio_idxd_exit();
-	mdev_exit();
-	idxd_driver_exit();
+	module_loader_exit();
 }
 
 static int siovd_start(struct siovd *d)
@@ -344,6 +377,11 @@ static int siovd_start(struct siovd *d)
 	rc = platform_init(&d->platform, d->loop);
 	if (rc)
 		return rc;
+	rc = module_loader_init(d->moddir);
+	if (rc) {
+		pr_err("module directory %s: %s", d->moddir, strerror(-rc));
+		return rc;
+	}
 	rc = start_drivers(d);
 	if (rc) {
 		pr_err("driver start-up failed: %s", strerror(-rc));

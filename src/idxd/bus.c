@@ -12,6 +12,11 @@
  *              WQ is enabled by the vdcm with its PASID. The first one
  *              creates the auxiliary device idxd.mdev.<N>, the last one
  *              deletes it.
+ * While a mediated device owns a WQ (seed 000), the host may not take it:
+ * an unbind through sysfs of the WQ, or of its dsa<N>, is refused with
+ * -EBUSY (may_unbind). Removing the PF (PCI unbind, hot-unplug, unloading
+ * idxd) cannot be refused; it deletes idxd.mdev.<N> first, so the vdcm
+ * removes the mdevs and gives their WQs back before they are disabled.
  * A WQ matches the three WQ drivers; its probe refuses the ones its type
  * (and driver_name) does not name, with IDXD_SCMD_WQ_NO_DRV_NAME.
  */
@@ -19,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/module.h"
 #include "idxd/idxd_priv.h"
 #include "lib/log.h"
 
@@ -153,13 +159,31 @@ static void idxd_device_drv_remove(struct device *dev)
 	idxd_device_disable(confdev_to_idxd(dev));
 }
 
+/* Disabling the PF disables its WQs: not while an mdev owns one. */
+static int idxd_device_drv_may_unbind(struct device *dev)
+{
+	struct idxd_device *idxd = confdev_to_idxd(dev);
+	unsigned int i;
+
+	for (i = 0; i < idxd->max_wqs; i++) {
+		if (idxd->wqs[i]->owned) {
+			dev_info(dev, "%s is owned by a mediated device: not disabled",
+				 dev_name(&idxd->wqs[i]->conf_dev));
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
 static struct idxd_dsa_driver idxd_drv = {
 	.type = &dsa_device_type,
 	.drv = {
 		.name = "idxd",
 		.bus = &dsa_bus_type,
+		.owner = THIS_MODULE,
 		.probe = idxd_device_drv_probe,
 		.remove = idxd_device_drv_remove,
+		.may_unbind = idxd_device_drv_may_unbind,
 	},
 };
 
@@ -197,12 +221,21 @@ static int idxd_mdev_drv_probe(struct device *dev)
 	return rc;
 }
 
+/* The host may not disable a WQ a mediated device owns (sysfs unbind). */
+static int idxd_mdev_drv_may_unbind(struct device *dev)
+{
+	if (!confdev_to_wq(dev)->owned)
+		return 0;
+	dev_info(dev, "owned by a mediated device: not disabled");
+	return -EBUSY;
+}
+
 /*
- * Unbinding an mdev WQ. The driver core cannot refuse an unbind, so a WQ
- * that a mediated device still owns is taken from it: with the last mdev WQ
- * the auxiliary device goes first (the vdcm removes its mdevs and gives the
- * WQs back); otherwise the owner hears of it through its error handler
- * (NULL, as for a halt) and its further WQ calls fail with -ENODEV.
+ * Unbinding an mdev WQ. A forced unbind (the PF going away) may find it
+ * owned: with the last mdev WQ the auxiliary device goes first (the vdcm
+ * removes its mdevs and gives the WQs back); otherwise the owner hears of
+ * it through its error handler (NULL, as for a halt) and its further WQ
+ * calls fail with -ENODEV.
  */
 static void idxd_mdev_drv_remove(struct device *dev)
 {
@@ -224,6 +257,7 @@ static struct idxd_dsa_driver idxd_dmaengine_drv = {
 	.drv = {
 		.name = "dmaengine",
 		.bus = &dsa_bus_type,
+		.owner = THIS_MODULE,
 		.probe = idxd_wq_drv_probe,
 		.remove = idxd_wq_drv_remove,
 	},
@@ -235,6 +269,7 @@ static struct idxd_dsa_driver idxd_user_drv = {
 	.drv = {
 		.name = "user",
 		.bus = &dsa_bus_type,
+		.owner = THIS_MODULE,
 		.probe = idxd_wq_drv_probe,
 		.remove = idxd_wq_drv_remove,
 	},
@@ -246,8 +281,10 @@ static struct idxd_dsa_driver idxd_mdev_drv = {
 	.drv = {
 		.name = "mdev",
 		.bus = &dsa_bus_type,
+		.owner = THIS_MODULE,
 		.probe = idxd_mdev_drv_probe,
 		.remove = idxd_mdev_drv_remove,
+		.may_unbind = idxd_mdev_drv_may_unbind,
 	},
 };
 

@@ -32,6 +32,9 @@
 #include "base/auxiliary.h"
 #include "spec/dsa.h"
 
+/* The idxd module's exported interface (namespace IDXD): visible to modules. */
+#pragma GCC visibility push(default)
+
 struct idxd_device;
 struct idxd_wq;
 struct pci_dev;
@@ -152,5 +155,7 @@ int idxd_request_int_handle(struct idxd_device *idxd, unsigned int index, bool i
 			    uint16_t *handle, uint32_t *cmdsts);
 int idxd_release_int_handle(struct idxd_device *idxd, uint16_t handle, bool ims,
 			    uint32_t *cmdsts);
+
+#pragma GCC visibility pop
 
 #endif

@@ -22,6 +22,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Visible outside the idxd module: the daemon takes them with symbol_get(). */
+#pragma GCC visibility push(default)
+
 /**
  * idxd_config_load - apply a save-config JSON text.
  * @json: the text, @len bytes (need not be NUL-terminated).
@@ -50,5 +53,7 @@ int idxd_config_load(const char *json, size_t len, bool enable, char *err, size_
  * shared, 32 entries, type user.
  */
 extern const char idxd_default_config[];
+
+#pragma GCC visibility pop
 
 #endif

@@ -6,7 +6,7 @@
  * Loading registers, in this order: the dsa bus (/sys/bus/dsa, no
  * autoprobe: its objects are enabled only by a write to a driver's bind
  * file), its drivers "idxd" (PFs), "dmaengine", "user" and "mdev" (WQs of
- * those types), /sys/module/idxd, and last the PCI driver "idxd" for
+ * those types), and last the PCI driver "idxd" for
  * 8086:0b25, which probes every DSA already plugged in. DSAs plugged in
  * later (platform_add_dsa()) are probed as they arrive.
  *

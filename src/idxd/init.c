@@ -17,7 +17,6 @@
 #include "idxd/idxd_priv.h"
 #include "irq/irq.h"
 #include "lib/log.h"
-#include "sysfs/sysfs.h"
 
 /* ---- capabilities ----------------------------------------------------------- */
 
@@ -387,6 +386,7 @@ static const struct pci_device_id idxd_pci_tbl[] = {
 	{ PCI_DEVICE(DSA_PCI_VENDOR_ID, DSA_PCI_DEVICE_ID) },
 	{ 0 },
 };
+MODULE_DEVICE_TABLE(pci, idxd_pci_tbl);
 
 static struct pci_driver idxd_pci_driver = {
 	.name = "idxd",
@@ -417,8 +417,6 @@ struct idxd_device *idxd_find_device(const char *name)
 
 /* ---- module init/exit -------------------------------------------------------- */
 
-static struct sysfs_dir *idxd_module_dir;
-
 int idxd_driver_init(void)
 {
 	int rc;
@@ -428,22 +426,14 @@ int idxd_driver_init(void)
 	rc = idxd_bus_init();
 	if (rc)
 		return rc;
-	idxd_module_dir = sysfs_mkdir_path("/sys/module/idxd");
-	if (!idxd_module_dir) {
-		rc = -ENOMEM;
-		goto out_bus_exit;
-	}
 	idxd_loaded = true;
 	rc = pci_register_driver(&idxd_pci_driver);
 	if (rc)
-		goto out_remove_module_dir;
+		goto out_bus_exit;
 	return 0;
 
-out_remove_module_dir:
-	idxd_loaded = false;
-	sysfs_remove_dir(idxd_module_dir);
-	idxd_module_dir = NULL;
 out_bus_exit:
+	idxd_loaded = false;
 	idxd_bus_exit();
 	return rc;
 }
@@ -454,7 +444,5 @@ void idxd_driver_exit(void)
 		return;
 	pci_unregister_driver(&idxd_pci_driver);
 	idxd_loaded = false;
-	sysfs_remove_dir(idxd_module_dir);
-	idxd_module_dir = NULL;
 	idxd_bus_exit();
 }

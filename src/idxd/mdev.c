@@ -20,6 +20,7 @@
 #include "idxd/idxd_priv.h"
 #include "iommu/iommu.h"
 #include "irq/msi.h"
+#include "base/module.h"
 #include "lib/log.h"
 
 /* ---- the auxiliary device ------------------------------------------------------ */
@@ -109,12 +110,14 @@ struct pci_dev *idxd_pci_dev(struct idxd_device *idxd)
 {
 	return idxd ? idxd->pdev : NULL;
 }
+EXPORT_SYMBOL_NS(idxd_pci_dev, IDXD);
 
 /** idxd_name - "dsa<N>"; valid as long as @idxd. */
 const char *idxd_name(struct idxd_device *idxd)
 {
 	return idxd ? dev_name(&idxd->conf_dev) : "(null)";
 }
+EXPORT_SYMBOL_NS(idxd_name, IDXD);
 
 /**
  * idxd_get_hw_caps - the capability registers read at probe, the MSI-X
@@ -135,6 +138,7 @@ void idxd_get_hw_caps(struct idxd_device *idxd, struct idxd_hw_caps *caps)
 	caps->msix_vectors = idxd->msix_vectors;
 	caps->ims_size = idxd->ims_size;
 }
+EXPORT_SYMBOL_NS(idxd_get_hw_caps, IDXD);
 
 /* ---- WQs for mediated devices ------------------------------------------------------- */
 
@@ -158,6 +162,7 @@ unsigned int idxd_mdev_wq_available(struct idxd_device *idxd)
 		n += idxd_wq_mdev_free(idxd->wqs[i]);
 	return n;
 }
+EXPORT_SYMBOL_NS(idxd_mdev_wq_available, IDXD);
 
 /**
  * idxd_mdev_wq_get - claim the lowest-numbered free mdev WQ of @idxd.
@@ -185,6 +190,7 @@ struct idxd_wq *idxd_mdev_wq_get(struct idxd_device *idxd)
 	errno = ENOSPC;
 	return NULL;
 }
+EXPORT_SYMBOL_NS(idxd_mdev_wq_get, IDXD);
 
 /* The WQ's PASID fields in WQCFG (dword 2), written when it is disabled. */
 static void idxd_wq_write_pasid(struct idxd_wq *wq, bool enable, uint32_t pasid)
@@ -226,6 +232,7 @@ void idxd_mdev_wq_put(struct idxd_wq *wq)
 	dev_dbg(&wq->conf_dev, "released by its mediated device");
 	put_device(&wq->conf_dev);
 }
+EXPORT_SYMBOL_NS(idxd_mdev_wq_put, IDXD);
 
 /* An owned WQ the host has not taken back. Return: 0, -EINVAL, -ENODEV. */
 static int idxd_wq_check_owned(struct idxd_wq *wq)
@@ -242,12 +249,14 @@ unsigned int idxd_wq_id(struct idxd_wq *wq)
 {
 	return wq ? wq->id : 0;
 }
+EXPORT_SYMBOL_NS(idxd_wq_id, IDXD);
 
 /** idxd_wq_name - "wq<N>.<M>"; valid as long as @wq. */
 const char *idxd_wq_name(struct idxd_wq *wq)
 {
 	return wq ? dev_name(&wq->conf_dev) : "(null)";
 }
+EXPORT_SYMBOL_NS(idxd_wq_name, IDXD);
 
 /**
  * idxd_wq_get_wqcfg - the WQ's WQCFG as the PF holds it now (read from
@@ -269,6 +278,7 @@ void idxd_wq_get_wqcfg(struct idxd_wq *wq, union wqcfg *cfg)
 	for (i = 0; i < idxd->wqcfg_size / 4 && i < ARRAY_SIZE(cfg->bits); i++)
 		cfg->bits[i] = ioread32(idxd->reg_base, idxd_wqcfg_offset(idxd, wq->id, i));
 }
+EXPORT_SYMBOL_NS(idxd_wq_get_wqcfg, IDXD);
 
 /** idxd_wq_get_grpcfg - GRPCFG of the WQ's group, read from BAR0. */
 void idxd_wq_get_grpcfg(struct idxd_wq *wq, struct grpcfg *cfg)
@@ -293,6 +303,7 @@ void idxd_wq_get_grpcfg(struct idxd_wq *wq, struct grpcfg *cfg)
 	cfg->engines = ioread64(idxd->reg_base, base + GRPCFG_ENGINES_OFFSET);
 	cfg->flags.bits = ioread64(idxd->reg_base, base + GRPCFG_FLAGS_OFFSET);
 }
+EXPORT_SYMBOL_NS(idxd_wq_get_grpcfg, IDXD);
 
 /**
  * idxd_wq_enable_pasid - program @pasid into the owned WQ (pasid_en = 1,
@@ -314,6 +325,7 @@ int idxd_wq_enable_pasid(struct idxd_wq *wq, uint32_t pasid, uint32_t *cmdsts)
 	idxd_wq_write_pasid(wq, true, pasid);
 	return idxd_wq_hw_cmd(wq, IDXD_CMD_ENABLE_WQ, cmdsts);
 }
+EXPORT_SYMBOL_NS(idxd_wq_enable_pasid, IDXD);
 
 /** idxd_wq_disable - DISABLE_WQ on the owned WQ. Return: as idxd_wq_enable_pasid(). */
 int idxd_wq_disable(struct idxd_wq *wq, uint32_t *cmdsts)
@@ -322,6 +334,7 @@ int idxd_wq_disable(struct idxd_wq *wq, uint32_t *cmdsts)
 
 	return rc ? rc : idxd_wq_hw_cmd(wq, IDXD_CMD_DISABLE_WQ, cmdsts);
 }
+EXPORT_SYMBOL_NS(idxd_wq_disable, IDXD);
 
 /** idxd_wq_drain - DRAIN_WQ: returns when the descriptors submitted before completed. */
 int idxd_wq_drain(struct idxd_wq *wq, uint32_t *cmdsts)
@@ -330,6 +343,7 @@ int idxd_wq_drain(struct idxd_wq *wq, uint32_t *cmdsts)
 
 	return rc ? rc : idxd_wq_hw_cmd(wq, IDXD_CMD_DRAIN_WQ, cmdsts);
 }
+EXPORT_SYMBOL_NS(idxd_wq_drain, IDXD);
 
 /** idxd_wq_abort - ABORT_WQ: descriptors not yet started are dropped. */
 int idxd_wq_abort(struct idxd_wq *wq, uint32_t *cmdsts)
@@ -338,6 +352,7 @@ int idxd_wq_abort(struct idxd_wq *wq, uint32_t *cmdsts)
 
 	return rc ? rc : idxd_wq_hw_cmd(wq, IDXD_CMD_ABORT_WQ, cmdsts);
 }
+EXPORT_SYMBOL_NS(idxd_wq_abort, IDXD);
 
 /**
  * idxd_wq_reset - RESET_WQ; the WQ's configuration is then written again
@@ -354,12 +369,14 @@ int idxd_wq_reset(struct idxd_wq *wq, uint32_t *cmdsts)
 		idxd_wq_config_write(wq);
 	return rc;
 }
+EXPORT_SYMBOL_NS(idxd_wq_reset, IDXD);
 
 /** idxd_wq_hw_enabled - WQCFG.wq_state of the WQ (false for NULL). */
 bool idxd_wq_hw_enabled(struct idxd_wq *wq)
 {
 	return wq && idxd_wq_hw_state_enabled(wq);
 }
+EXPORT_SYMBOL_NS(idxd_wq_hw_enabled, IDXD);
 
 /**
  * idxd_wq_submit - one 64-byte descriptor to the WQ's unlimited IMS portal
@@ -375,6 +392,7 @@ int idxd_wq_submit(struct idxd_wq *wq, const void *desc)
 				dsa_portal_offset(wq->id, DSA_PORTAL_UNLIMITED, DSA_IRQ_IMS),
 				desc);
 }
+EXPORT_SYMBOL_NS(idxd_wq_submit, IDXD);
 
 /**
  * idxd_wq_portal_mmap - fd and offset of the WQ's unlimited IMS portal page
@@ -391,6 +409,7 @@ int idxd_wq_portal_mmap(struct idxd_wq *wq, int *fd, uint64_t *fd_offset)
 				 dsa_portal_offset(wq->id, DSA_PORTAL_UNLIMITED, DSA_IRQ_IMS),
 				 DSA_PORTAL_SIZE, fd, fd_offset);
 }
+EXPORT_SYMBOL_NS(idxd_wq_portal_mmap, IDXD);
 
 /**
  * idxd_wq_set_error_handler - @fn(@arg, swerr) for each software error the
@@ -406,6 +425,7 @@ void idxd_wq_set_error_handler(struct idxd_wq *wq,
 	wq->err_fn = fn;
 	wq->err_arg = fn ? arg : NULL;
 }
+EXPORT_SYMBOL_NS(idxd_wq_set_error_handler, IDXD);
 
 /* ---- interrupts --------------------------------------------------------------- */
 
@@ -427,6 +447,7 @@ int idxd_ims_share(struct idxd_device *idxd, struct device *sub)
 				     MSI_SECONDARY_DOMAIN);
 	return rc == -ENOENT ? -ENODEV : rc;
 }
+EXPORT_SYMBOL_NS(idxd_ims_share, IDXD);
 
 /**
  * idxd_request_int_handle - REQUEST_INT_HANDLE for IMS entry (@ims) or
@@ -455,6 +476,7 @@ int idxd_request_int_handle(struct idxd_device *idxd, unsigned int index, bool i
 		*handle = (uint16_t)(sts >> IDXD_CMDSTS_RES_SHIFT);
 	return rc;
 }
+EXPORT_SYMBOL_NS(idxd_request_int_handle, IDXD);
 
 /** idxd_release_int_handle - RELEASE_INT_HANDLE. Return: as the request. */
 int idxd_release_int_handle(struct idxd_device *idxd, uint16_t handle, bool ims,
@@ -467,3 +489,4 @@ int idxd_release_int_handle(struct idxd_device *idxd, uint16_t handle, bool ims,
 	return idxd_cmd_exec(idxd, IDXD_CMD_RELEASE_INT_HANDLE,
 			     handle | (ims ? CMD_INT_HANDLE_IMS : 0), cmdsts);
 }
+EXPORT_SYMBOL_NS(idxd_release_int_handle, IDXD);

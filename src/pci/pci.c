@@ -179,12 +179,13 @@ void pci_bus_exit(void)
 	bus_unregister(&pci_bus_type);
 }
 
-int pci_register_driver(struct pci_driver *drv)
+int __pci_register_driver(struct pci_driver *drv, struct module *owner)
 {
 	if (!drv->name || !drv->probe || !drv->id_table)
 		return -EINVAL;
 	drv->driver.name = drv->name;
 	drv->driver.bus = &pci_bus_type;
+	drv->driver.owner = owner;
 	return driver_register(&drv->driver);
 }
 

@@ -28,6 +28,7 @@
 #include <linux/pci_regs.h>
 
 #include "base/device.h"
+#include "base/module.h"
 #include "hw/pci_func.h"
 
 struct iommu;
@@ -108,8 +109,12 @@ extern struct bus_type pci_bus_type;
 int pci_bus_init(void);
 void pci_bus_exit(void);
 
-/* Return: 0, -EINVAL (no probe or id table), -EEXIST. */
-int pci_register_driver(struct pci_driver *drv);
+/*
+ * pci_register_driver - register @drv, owned by the caller's module.
+ * Return: 0, -EINVAL (no probe or id table), -EEXIST.
+ */
+int __pci_register_driver(struct pci_driver *drv, struct module *owner);
+#define pci_register_driver(drv)	__pci_register_driver(drv, THIS_MODULE)
 void pci_unregister_driver(struct pci_driver *drv);
 
 /*

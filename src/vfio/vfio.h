@@ -146,9 +146,12 @@ void vfio_unregister_frontend(struct vfio_frontend *fe);
 struct vfio_session;
 
 /*
- * vfio_session_open - start a session on @vdev: allocate its IOAS, call
- * open_device and attach_ioas. Return: the session, or NULL with errno:
- * EBUSY (already open), ENODEV (unregistered), ENOMEM, or the driver's error.
+ * vfio_session_open - start a session on @vdev: pin the module of the
+ * driver bound to vdev->dev (try_module_get: unloading it is refused with
+ * -EBUSY until the session ends), allocate its IOAS, call open_device and
+ * attach_ioas. Return: the session, or NULL with errno: EBUSY (already
+ * open), ENODEV (unregistered, or its module is being unloaded), ENOMEM, or
+ * the driver's error.
  */
 struct vfio_session *vfio_session_open(struct vfio_device *vdev);
 /* End it: detach, close_device, drop every DMA mapping, free the IOAS. */

@@ -203,3 +203,37 @@ int e2e_mdev_remove(struct e2e_daemon *d, const char *uuid)
 {
 	return e2e_ctl(d, NULL, 0, "write /sys/bus/mdev/devices/%s/remove 1", uuid);
 }
+
+long e2e_stat(struct e2e_daemon *d, const char *name)
+{
+	char out[1024], *p;
+	size_t len = strlen(name);
+
+	if (e2e_ctl(d, out, sizeof(out), "stats"))
+		return -1;
+	for (p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, name, len) && p[len] == ' ')
+			return strtol(p + len + 1, NULL, 10);
+	return -1;
+}
+
+bool e2e_module_loaded(struct e2e_daemon *d, const char *module)
+{
+	char v[64];
+
+	return !e2e_ctl(d, v, sizeof(v), "read /sys/module/%s/initstate", module) &&
+	       !strcmp(v, "live");
+}
+
+int e2e_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f)
+		return -errno;
+	rc = fputs(text, f) < 0 ? -EIO : 0;
+	if (fclose(f))
+		rc = -errno;
+	return rc;
+}

@@ -7,6 +7,7 @@
 #ifndef SIOVD_TESTS_E2E_H
 #define SIOVD_TESTS_E2E_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -41,6 +42,13 @@ void e2e_mdev_sock(struct e2e_daemon *d, const char *uuid, char *buf, size_t siz
 /* Create an mdev of type idxd-1dwq-v1 on 0000:00:0a.0. Return: as e2e_ctl. */
 int e2e_mdev_create(struct e2e_daemon *d, const char *uuid);
 int e2e_mdev_remove(struct e2e_daemon *d, const char *uuid);
+
+/* A counter of the "stats" command ("devices", "virqs", ...), or -1. */
+long e2e_stat(struct e2e_daemon *d, const char *name);
+/* Whether /sys/module/@module says "live". */
+bool e2e_module_loaded(struct e2e_daemon *d, const char *module);
+/* Write @text to the file @path (a profile for --config). Return: 0 or -errno. */
+int e2e_write_file(const char *path, const char *text);
 
 #define E2E_TYPE_DIR \
 	"/sys/class/mdev_bus/0000:00:0a.0/mdev_supported_types/idxd-1dwq-v1"

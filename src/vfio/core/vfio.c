@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/module.h"
 #include "iommu/iommu.h"
 #include "lib/log.h"
 #include "vfio/core/vfio_core.h"
@@ -37,6 +38,7 @@ struct vfio_dma {
 
 struct vfio_session {
 	struct vfio_device *vdev;	/* holds a reference */
+	struct module *owner;		/* the driver's module, pinned while open */
 	struct iommu_domain *dom;	/* NULL once dead */
 	struct list_head dmas;		/* struct vfio_dma, by insertion */
 	unsigned int nr_dmas;
@@ -330,10 +332,16 @@ struct vfio_session *vfio_session_open(struct vfio_device *vdev)
 	}
 	INIT_LIST_HEAD(&s->dmas);
 	s->vdev = vdev;
+	/* the driver's code must stay while a client uses it (rmmod: -EBUSY) */
+	s->owner = vdev->dev && vdev->dev->driver ? vdev->dev->driver->owner : NULL;
+	if (!try_module_get(s->owner)) {
+		rc = -ENODEV;
+		goto out_free;
+	}
 	s->dom = iommu_domain_alloc(vfio_iommu);
 	if (!s->dom) {
 		rc = -ENOMEM;
-		goto out_free;
+		goto out_put_module;
 	}
 	if (vdev->ops->open_device) {
 		rc = vdev->ops->open_device(vdev);
@@ -355,6 +363,8 @@ out_close_device:
 		vdev->ops->close_device(vdev);
 out_free_domain:
 	iommu_domain_free(s->dom);
+out_put_module:
+	module_put(s->owner);
 out_free:
 	free(s);
 	errno = rc < 0 ? -rc : EIO;
@@ -395,6 +405,8 @@ static void vfio_session_teardown(struct vfio_session *s)
 	s->dead = true;
 	vdev->session = NULL;
 	vdev->open_count = 0;
+	module_put(s->owner);
+	s->owner = NULL;
 }
 
 /**

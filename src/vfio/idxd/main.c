@@ -196,6 +196,7 @@ static const struct auxiliary_device_id vdcm_aux_id_table[] = {
 	{ .name = "idxd.mdev" },
 	{ .name = "" },
 };
+MODULE_DEVICE_TABLE(auxiliary, vdcm_aux_id_table);
 
 static struct auxiliary_driver vdcm_aux_driver = {
 	.name = "mdev",

@@ -45,7 +45,11 @@
 #include <uuid/uuid.h>
 
 #include "base/device.h"
+#include "base/module.h"
 #include "lib/list.h"
+
+/* The mdev module's interface: visible to other modules (base/module.h). */
+#pragma GCC visibility push(default)
 
 struct mdev_parent;
 
@@ -169,10 +173,13 @@ void mdev_exit(void);
  * @drv: the driver; probe, remove and device_api are required, and
  *	driver.name. Must stay valid until mdev_unregister_driver().
  *
+ * @owner: the caller's module (THIS_MODULE, through the macro).
+ *
  * Return: 0; -EINVAL (missing callbacks or name, bus not registered);
  * -EEXIST (a driver with that name exists); -ENOMEM.
  */
-int mdev_register_driver(struct mdev_driver *drv);
+int __mdev_register_driver(struct mdev_driver *drv, struct module *owner);
+#define mdev_register_driver(drv)	__mdev_register_driver(drv, THIS_MODULE)
 
 /**
  * mdev_unregister_driver - unbind every mdev bound to @drv (their remove()
@@ -255,5 +262,7 @@ static inline void mdev_set_drvdata(struct mdev_device *mdev, void *data)
 {
 	dev_set_drvdata(&mdev->dev, data);
 }
+
+#pragma GCC visibility pop
 
 #endif

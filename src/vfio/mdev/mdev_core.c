@@ -90,13 +90,14 @@ void mdev_exit(void)
 /**
  * mdev_register_driver - see mdev.h.
  */
-int mdev_register_driver(struct mdev_driver *drv)
+int __mdev_register_driver(struct mdev_driver *drv, struct module *owner)
 {
 	if (!drv || !drv->probe || !drv->remove || !drv->device_api || !drv->driver.name)
 		return -EINVAL;
 	if (!mdev_initialised)
 		return -EINVAL;
 	drv->driver.bus = &mdev_bus_type;
+	drv->driver.owner = owner;
 	return driver_register(&drv->driver);
 }
 

@@ -69,6 +69,9 @@
 
 #include "vfio/vfio.h"
 
+/* The vfio_pci_core module's interface: visible to other modules (base/module.h). */
+#pragma GCC visibility push(default)
+
 #define VFIO_PCI_CFG_SIZE		4096	/* PCI_CFG_SPACE_EXP_SIZE */
 #define VFIO_PCI_NUM_BARS		6
 
@@ -375,5 +378,7 @@ bool vfio_pci_core_msix_masked(struct vfio_pci_core_device *core, unsigned int v
 /* Command register bits the variant checks (e.g. bus master for ENABLE). */
 bool vfio_pci_core_memory_enabled(struct vfio_pci_core_device *core);
 bool vfio_pci_core_bus_master(struct vfio_pci_core_device *core);
+
+#pragma GCC visibility pop
 
 #endif

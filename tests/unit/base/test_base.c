@@ -228,6 +228,53 @@ static void test_driver_override(void **state)
 	device_unregister(&a->dev);
 }
 
+static int veto_rc;
+
+static int t_may_unbind(struct device *dev)
+{
+	return veto_rc;
+}
+
+/*
+ * A driver may refuse an unbind asked for through sysfs; removal of the
+ * device or of the driver still unbinds. drivers_probe binds like
+ * device_add() does.
+ */
+static void test_unbind_veto_and_drivers_probe(void **state)
+{
+	struct tdrv da = { .drv = { .name = "drv_a", .bus = &tbus, .probe = t_probe,
+				    .remove = t_remove, .may_unbind = t_may_unbind },
+			   .kind = "a" };
+	int released = 0;
+	struct tdev *a = tdev_new("a5", "a", &released);
+
+	assert_int_equal(device_add(&a->dev), 0);
+	assert_null(a->dev.driver);
+	assert_int_equal(driver_register(&da.drv), 0);
+	assert_ptr_equal(a->dev.driver, &da.drv);
+	veto_rc = -EBUSY;
+	assert_int_equal(sysfs_write("/sys/bus/tbus/drivers/drv_a/unbind", "a5", 2), -EBUSY);
+	assert_ptr_equal(a->dev.driver, &da.drv);
+	assert_int_equal(da.removes, 0);
+	veto_rc = 0;
+	assert_int_equal(sysfs_write("/sys/bus/tbus/drivers/drv_a/unbind", "a5\n", 3), 3);
+	assert_null(a->dev.driver);
+	assert_int_equal(da.removes, 1);
+	/* drivers_probe: the unbound device binds again */
+	assert_int_equal(sysfs_write("/sys/bus/tbus/drivers_probe", "a5\n", 3), 3);
+	assert_ptr_equal(a->dev.driver, &da.drv);
+	assert_int_equal(sysfs_write("/sys/bus/tbus/drivers_probe", "zz", 2), -ENODEV);
+	assert_int_equal(sysfs_write("/sys/bus/tbus/drivers_probe", "\n", 1), -EINVAL);
+	/* a forced unbind is not asked */
+	veto_rc = -EBUSY;
+	driver_unregister(&da.drv);
+	assert_null(a->dev.driver);
+	assert_int_equal(da.removes, 2);
+	veto_rc = 0;
+	device_unregister(&a->dev);
+	assert_int_equal(released, 1);
+}
+
 static void test_no_autoprobe(void **state)
 {
 	struct tdrv da = { .drv = { .name = "drv_a", .bus = &tbus, .probe = t_probe,
@@ -308,7 +355,7 @@ static void test_auxiliary(void **state)
 
 	assert_int_equal(auxiliary_bus_init(), 0);
 	assert_int_equal(device_add(&parent->dev), 0);
-	assert_int_equal(__auxiliary_driver_register(&drv, "vfio_idxd"), 0);
+	assert_int_equal(__auxiliary_driver_register(&drv, NULL, "vfio_idxd"), 0);
 
 	s = calloc(1, sizeof(*s));
 	s->token = 7;
@@ -352,6 +399,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lifetime_and_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match_probe_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_override, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unbind_veto_and_drivers_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_autoprobe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_class, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auxiliary, setup, teardown),

@@ -24,6 +24,7 @@
 #include "idxd/idxd.h"
 #include "idxd/idxd_config.h"
 #include "idxd/idxd_module.h"
+#include "idxd/idxd_priv.h"		/* the WQ's device, for forced unbinds */
 #include "idxd_test.h"
 #include "irq/msi.h"
 #include "sysfs/sysfs.h"
@@ -99,7 +100,7 @@ static int setup(void **state)
 
 	memset(&vdcm, 0, sizeof(vdcm));
 	idxd_test_up(t, NULL, 1);
-	assert_int_equal(__auxiliary_driver_register(&vdcm_drv, "test"), 0);
+	assert_int_equal(__auxiliary_driver_register(&vdcm_drv, NULL, "test"), 0);
 	/* the daemon's default profile: wq0.0, wq0.1 mdev; wq0.2 shared user */
 	assert_int_equal(idxd_config_load(idxd_default_config, strlen(idxd_default_config),
 					  true, err, sizeof(err)), 0);
@@ -337,9 +338,18 @@ static void test_owned_host_disable(void **state)
 	assert_non_null(strstr(err, "wq0.0"));
 	assert_string_equal(attr(DEV "wq0.0/priority"), "10");
 
-	/* the driver core cannot refuse an unbind: the owner loses the WQ */
+	/* the host may not disable it, nor the PF under it: -EBUSY, nothing lost */
 	assert_int_equal(idxd_wq_enable_pasid(a, 5, NULL), 0);
-	assert_true(dsa_unbind("mdev", "wq0.0") > 0);
+	assert_int_equal(dsa_unbind("mdev", "wq0.0"), -EBUSY);
+	assert_int_equal(dsa_unbind("idxd", "dsa0"), -EBUSY);
+	assert_int_equal(errs.nulls, 0);
+	assert_true(idxd_wq_hw_enabled(a));
+	assert_string_equal(attr(DEV "wq0.0/state"), "enabled");
+	assert_string_equal(attr(DEV "dsa0/state"), "enabled");
+	assert_int_equal(idxd_wq_drain(a, NULL), 0);
+
+	/* a forced unbind (the PF going away) cannot be refused: the owner loses it */
+	device_release_driver(&a->conf_dev);
 	assert_int_equal(errs.nulls, 1);
 	assert_false(idxd_wq_hw_enabled(a));
 	assert_int_equal(idxd_wq_enable_pasid(a, 5, NULL), -ENODEV);
@@ -354,9 +364,9 @@ static void test_owned_host_disable(void **state)
 	a = vdcm_get();
 	assert_non_null(a);
 	assert_non_null(b);
-	assert_true(dsa_unbind("mdev", "wq0.1") > 0);
+	device_release_driver(&b->conf_dev);
 	assert_true(aux_present());
-	assert_true(dsa_unbind("mdev", "wq0.0") > 0);
+	device_release_driver(&a->conf_dev);
 	assert_false(aux_present());
 	assert_int_equal(vdcm.nheld, 0);
 	assert_string_equal(attr(DEV "wq0.0/clients"), "0");

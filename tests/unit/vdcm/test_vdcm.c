@@ -787,7 +787,7 @@ static void test_software_error(void **state)
 	assert_no_leak();
 }
 
-static void test_host_takes_wq_back(void **state)
+static void test_owned_wq_kept_until_pf_removal(void **state)
 {
 	struct vfio_device *v = create_mdev(UUID_1);
 	struct vfio_session *s = open_s(v);
@@ -798,22 +798,35 @@ static void test_host_takes_wq_back(void **state)
 	enable_all(v);
 	assert_int_equal(set_eventfds(v, 0, 1, &efd), 0);
 	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 2);		/* halt_int_en */
-	/* the administrator disables the WQ under the mdev (an unbind cannot fail) */
-	assert_int_equal(write_str("/sys/bus/dsa/drivers/mdev/unbind", "wq0.0"), 5);
+	/* the administrator may not disable the owned WQ, nor the PF (-EBUSY) */
+	assert_int_equal(write_str("/sys/bus/dsa/drivers/mdev/unbind", "wq0.0"), -EBUSY);
+	assert_int_equal(write_str("/sys/bus/dsa/drivers/idxd/unbind", "dsa0"), -EBUSY);
 	read_attr("/sys/bus/dsa/devices/wq0.0/state", buf, sizeof(buf));
-	assert_string_equal(buf, "disabled\n");
+	assert_string_equal(buf, "enabled\n");
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_ENABLED);
+	assert_true(eventfd_quiet(efd));
+	assert_int_equal(vcmd(v, IDXD_CMD_DRAIN_WQ, idxd_wq_mask_operand(0), false),
+			 IDXD_CMDSTS_SUCCESS);
+	/*
+	 * Removing the PF cannot be refused (a PCI unbind): the mdev on wq0.0
+	 * hears of the loss first (virtual halt), then both are removed.
+	 */
+	assert_int_equal(write_str("/sys/bus/pci/drivers/idxd/unbind", "0000:00:0a.0"), 12);
 	assert_int_equal(loop_until(efd), 1);
 	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_HALT);
 	assert_true(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4) & IDXD_INTC_HALT_STATE);
 	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_DISABLED);
-	/* from now on the device refuses, and cannot be brought back */
+	/* the session ended with the mdev; the vfio device is a shell */
+	assert_int_equal(fe_removed, 1);
+	assert_null(vfio_session_domain(s));
 	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_HW_ERR);
-	assert_int_equal(vcmd(v, IDXD_CMD_RESET_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
-	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_HALT);
-	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_DEVICE, 0, false), IDXD_CMDSTS_HW_ERR);
 	close_s();
 	close(efd);
-	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	/* the PF comes back; with its profile applied again nothing is missing */
+	assert_int_equal(write_str("/sys/bus/pci/drivers/idxd/bind", "0000:00:0a.0"), 12);
+	assert_int_equal(idxd_config_load(idxd_default_config, strlen(idxd_default_config), true,
+					  NULL, 0), 0);
+	expect_attr(TYPE_DIR "/available_instances", "2\n");
 	assert_no_leak();
 }
 
@@ -868,7 +881,7 @@ int main(void)
 		T(test_dma_is_per_session),
 		T(test_device_reset),
 		T(test_software_error),
-		T(test_host_takes_wq_back),
+		T(test_owned_wq_kept_until_pf_removal),
 		T(test_remove_with_open_session),
 		T(test_unload_with_mdevs),
 	};
