@@ -442,6 +442,111 @@ enum idxd_wqcfg_state {
 #define IMS_CTRL_PASID_SHIFT		12
 #define IMS_CTRL_PASID_MASK		0xfffff000
 
+
+/* ---- DSA 2.0 and operation details <linux/idxd.h> of Debian (6.1) lacks ------
+ *
+ * Names follow the kernel's current include/uapi/linux/idxd.h where it has
+ * them; the rest follow the DSA architecture specification rev 2.0
+ * (chapter 8, "Descriptor formats"). Defined after <linux/idxd.h> is
+ * parsed, so a newer header's enumerators of the same value do not clash.
+ */
+#define DSA_OPCODE_TRANSL_FETCH		0x0a	/* translation fetch (DSA 2.0) */
+#define DSA_OPCODE_DIX_GEN		0x17	/* DIX generate (DSA 2.0) */
+#define DSA_COMP_DRAIN_EVL		0x26
+#define DSA_COMP_BATCH_EVL_ERR		0x27
+
+/* Operation-specific descriptor flags (bits 16..23 of the flags field). */
+#define DSA_OP_FLAG_CRC_READ_SEED	0x010000	/* CRC seed from seed_addr */
+#define DSA_OP_FLAG_CRC_BYPASS_REFLECT	0x020000	/* no seed/result inversion+reflection */
+#define DSA_OP_FLAG_CRC_BYPASS_DATA_REFLECT 0x040000	/* bit 7 of each byte is the MSB */
+#define DSA_OP_FLAG_FILL_PATTERN_16B	0x010000	/* Memory Fill: 16-byte pattern (2.0) */
+
+/*
+ * Descriptor fields at fixed offsets that the 6.1 structure spells
+ * differently (DSA 2.0): the upper half of a 16-byte fill pattern at byte
+ * 40 (pattern_upper), the region stride of a translation fetch at byte 48
+ * (region_stride; the region address and size use src_addr/xfer_size).
+ */
+#define DSA_DESC_PATTERN_UPPER_OFFSET	40
+#define DSA_DESC_REGION_STRIDE_OFFSET	48
+
+static inline uint64_t dsa_desc_pattern_upper(const struct dsa_hw_desc *d)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, (const uint8_t *)d + DSA_DESC_PATTERN_UPPER_OFFSET, sizeof(v));
+	return v;
+}
+
+static inline uint32_t dsa_desc_region_stride(const struct dsa_hw_desc *d)
+{
+	uint32_t v;
+
+	__builtin_memcpy(&v, (const uint8_t *)d + DSA_DESC_REGION_STRIDE_OFFSET, sizeof(v));
+	return v;
+}
+
+/*
+ * Create/Apply Delta Record: the record is a sequence of 10-byte entries,
+ * each the offset of an 8-byte word (in units of 8 bytes) that differs,
+ * followed by that word of the second source. Offsets increase. Sources
+ * and the destination are 8-byte aligned, sizes multiples of 8, at most
+ * DSA_DELTA_MAX_XFER bytes (the largest offset a 16-bit entry names).
+ */
+struct dsa_delta_entry {
+	uint16_t offset;		/* in 8-byte words */
+	uint64_t data;
+} __attribute__((packed));
+#define DSA_DELTA_ENTRY_SIZE		10
+#define DSA_DELTA_MAX_XFER		0x80000
+#define DSA_DELTA_MIN_RECORD		80	/* smallest maximum record size */
+/* Create Delta result: buffers equal / record written / record would overflow. */
+#define DSA_DELTA_RESULT_EQUAL		0
+#define DSA_DELTA_RESULT_DIFF		1
+#define DSA_DELTA_RESULT_OVERFLOW	2
+
+/*
+ * DIF (T10 protection information): each data block of 512, 520, 4096 or
+ * 4104 bytes is followed by 8 bytes: guard (CRC-16 T10-DIF of the block),
+ * application tag and reference tag, all big-endian.
+ */
+#define DSA_DIF_SIZE			8
+/* Byte 42 (dif_chk_flags, dif_ins_flags, dif_upd_flags): the DIF flags. */
+#define DSA_DIF_FLAG_BLK_SIZE_MASK	0x03	/* 0: 512, 1: 520, 2: 4096, 3: 4104 */
+#define DSA_DIF_FLAG_INVERT_CRC_SEED	0x04	/* guard CRC starts at 0xffff */
+#define DSA_DIF_FLAG_INVERT_CRC_RESULT	0x08	/* guard is the CRC inverted */
+#define DSA_DIF_FLAGS_RSVD		0xf0
+/* Byte 40 (src_dif_flags, src_upd_flags): how source DIFs are checked. */
+#define DSA_DIF_SRC_ALL_F_ERR_EN	0x01	/* an all-ones DIF is an error */
+#define DSA_DIF_SRC_ALL_F_DETECT	0x02	/* an all-ones DIF is detected */
+#define DSA_DIF_SRC_APP_F_DETECT	0x04	/* app tag 0xffff: block not checked */
+#define DSA_DIF_SRC_APP_REF_F_DETECT	0x08	/* app and ref tag all ones: not checked */
+#define DSA_DIF_SRC_APP_TAG_INC		0x10	/* app tag increments per block */
+#define DSA_DIF_SRC_GUARD_CHK_DIS	0x20
+#define DSA_DIF_SRC_REF_CHK_DIS		0x40
+#define DSA_DIF_SRC_REF_TAG_FIXED	0x80	/* else the ref tag increments */
+/* Byte 41 (dest_dif_flag, upd_dest_flags): how destination DIFs are made. */
+#define DSA_DIF_DST_RSVD		0x07
+#define DSA_DIF_DST_APP_PASS		0x08	/* DIF Update: copy the source app tag */
+#define DSA_DIF_DST_APP_TAG_INC		0x10
+#define DSA_DIF_DST_GUARD_PASS		0x20	/* DIF Update: copy the source guard */
+#define DSA_DIF_DST_REF_PASS		0x40	/* DIF Update: copy the source ref tag */
+#define DSA_DIF_DST_REF_TAG_FIXED	0x80
+#define DSA_DIF_DST_PASS_MASK		(DSA_DIF_DST_APP_PASS | DSA_DIF_DST_GUARD_PASS | \
+					 DSA_DIF_DST_REF_PASS)
+/* Completion record byte 1 (dif_status) of a DIF error (status DSA_COMP_DIF_ERR). */
+#define DSA_DIF_ERR_GUARD		0x01
+#define DSA_DIF_ERR_APP_TAG		0x02
+#define DSA_DIF_ERR_REF_TAG		0x04
+#define DSA_DIF_ERR_ALL_F		0x08
+
+static inline uint32_t dsa_dif_block_size(uint8_t dif_flags)
+{
+	static const uint16_t sizes[4] = { 512, 520, 4096, 4104 };
+
+	return sizes[dif_flags & DSA_DIF_FLAG_BLK_SIZE_MASK];
+}
+
 /* Size, field and offset checks of every register layout above. */
 static_assert(sizeof(union gen_cap_reg) == 8, "GENCAP");
 static_assert(sizeof(union wq_cap_reg) == 8, "WQCAP");
@@ -463,5 +568,7 @@ static_assert(offsetof(struct grpcfg, flags) == GRPCFG_FLAGS_OFFSET, "GRPFLGCFG"
 static_assert(sizeof(union wqcfg) == 64, "WQCFG");
 static_assert(offsetof(union wqcfg, op_config) == 32, "WQCFG op_config");
 static_assert(IDXD_TABLE_OFFSET + sizeof(union offsets_reg) <= IDXD_GENCFG_OFFSET, "OFFSETS");
+static_assert(sizeof(struct dsa_delta_entry) == DSA_DELTA_ENTRY_SIZE, "delta entry");
+static_assert(DSA_DESC_REGION_STRIDE_OFFSET + 4 <= 64, "region stride");
 
 #endif

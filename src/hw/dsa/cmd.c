@@ -16,6 +16,11 @@
  *   IDXD_CMDSTS_ERR_GRP_CONFIG2     a WQ is in more than one group
  *   IDXD_CMDSTS_ERR_GRP_CONFIG3     a group has WQs but no engine
  *   IDXD_CMDSTS_ERR_GRP_CONFIG4     an engine is in more than one group
+ *   IDXD_CMDSTS_ERR_CONFIG          read buffers reserved by the groups add up
+ *                                   to more than GRPCAP.total_rdbufs, or a
+ *                                   group may use more than there are
+ * A halted device (GENSTS.state = Halt) takes RESET_DEVICE and
+ * DISABLE_DEVICE only; other commands fail with IDXD_CMDSTS_HW_ERR.
  * All called with hw->lock held.
  */
 #include <errno.h>
@@ -80,9 +85,26 @@ static uint8_t enable_device_check_groups(struct dsa_hw *hw)
 	return IDXD_CMDSTS_SUCCESS;
 }
 
+static uint8_t enable_device_check_rdbufs(struct dsa_hw *hw)
+{
+	unsigned int g, reserved = 0;
+
+	for (g = 0; g < hw->p.num_groups; g++) {
+		union group_flags f;
+
+		f.bits = hw->grpcfg[g * DSA_GRPCFG_DWORDS + 10] |
+			 (uint64_t)hw->grpcfg[g * DSA_GRPCFG_DWORDS + 11] << 32;
+		reserved += f.rdbufs_reserved;
+		if (f.rdbufs_allowed > hw->grpcap.total_rdbufs)
+			return IDXD_CMDSTS_ERR_CONFIG;
+	}
+	return reserved > hw->grpcap.total_rdbufs ? IDXD_CMDSTS_ERR_CONFIG : IDXD_CMDSTS_SUCCESS;
+}
+
 static uint8_t enable_device_check(struct dsa_hw *hw)
 {
 	unsigned int w, total = 0;
+	uint8_t err;
 
 	if (dsa_dev_enabled(hw))
 		return IDXD_CMDSTS_ERR_DEV_ENABLED;
@@ -92,7 +114,8 @@ static uint8_t enable_device_check(struct dsa_hw *hw)
 		total += wqcfg_of(hw, w)->wq_size;
 	if (total > hw->p.total_wq_size)
 		return IDXD_CMDSTS_ERR_WQ_SIZE_ERANGE;
-	return enable_device_check_groups(hw);
+	err = enable_device_check_groups(hw);
+	return err ? err : enable_device_check_rdbufs(hw);
 }
 
 /* Bind WQs and engines to their groups for the engines' use. */
@@ -173,6 +196,10 @@ int dsa_device_disable_locked(struct dsa_hw *hw, bool abort)
 
 static uint32_t cmd_disable_device(struct dsa_hw *hw, uint32_t operand)
 {
+	if (dsa_dev_halted(hw)) {
+		dsa_device_disable_locked(hw, true);
+		return CMD_STATUS(IDXD_CMDSTS_SUCCESS, 0);
+	}
 	if (!dsa_dev_enabled(hw))
 		return CMD_STATUS(IDXD_CMDSTS_ERR_DIS_DEV_EN, 0);
 	dsa_device_disable_locked(hw, false);
@@ -302,6 +329,12 @@ static uint32_t cmd_enable_wq(struct dsa_hw *hw, uint32_t operand)
 	wq->thresh = c->wq_thresh;
 	wq->max_xfer = c->max_xfer_shift >= 31 ? 1U << 31 : 1U << c->max_xfer_shift;
 	wq->max_batch = 1U << c->max_batch_shift;
+	wq->bof = c->bof;
+	wq->priority = c->priority;
+	if (hw->wqcap.op_config)
+		memcpy(wq->op_config, c->op_config, sizeof(wq->op_config));
+	else
+		memcpy(wq->op_config, hw->opcap.bits, sizeof(wq->op_config));
 	dsa_wq_reset_ring(hw, wq);
 	/* publishes the snapshot to engines and submitters */
 	atomic_store_explicit(&wq->state, DSA_WQ_ENABLED, memory_order_release);
@@ -341,6 +374,7 @@ static void wq_reset_config(struct dsa_hw *hw, unsigned int w)
 
 	/* everything but the size partition, which only a device reset clears */
 	memset(c + 1, 0, (DSA_WQCFG_DWORDS - 1) * 4);
+	dsa_wqcfg_op_config_reset(hw, w);
 }
 
 static uint32_t cmd_wq_mask(struct dsa_hw *hw, uint32_t operand, enum wq_mask_op op)
@@ -471,7 +505,11 @@ void dsa_cmd_write(struct dsa_hw *hw, uint32_t val)
 
 	hw->cmd = val;
 	atomic_store(&hw->cmdsts, IDXD_CMDSTS_ACTIVE);
-	sts = cmd_exec(hw, c.cmd, c.operand);
+	if (dsa_dev_halted(hw) && c.cmd != IDXD_CMD_RESET_DEVICE &&
+	    c.cmd != IDXD_CMD_DISABLE_DEVICE)
+		sts = CMD_STATUS(IDXD_CMDSTS_HW_ERR, 0);
+	else
+		sts = cmd_exec(hw, c.cmd, c.operand);
 	atomic_store(&hw->cmdsts, sts);
 	if (c.int_req) {
 		atomic_fetch_or(&hw->intcause, IDXD_INTC_CMD);

@@ -40,6 +40,15 @@ void dsa_hw_params_default(struct dsa_hw_params *p)
 	p->ims_entries = 2048;
 	p->config_en = true;
 	p->version = DEVICE_VERSION_1;
+	p->page_req_timeout_ms = 1000;
+}
+
+void dsa_hw_params_dsa2(struct dsa_hw_params *p)
+{
+	dsa_hw_params_default(p);
+	p->version = DEVICE_VERSION_2;
+	p->block_on_fault = true;
+	p->rdbuf_ctrl = true;
 }
 
 static bool dsa_params_valid(const struct dsa_hw_params *p)
@@ -51,7 +60,8 @@ static bool dsa_params_valid(const struct dsa_hw_params *p)
 	       p->max_xfer_shift <= 31 && p->max_batch_shift <= 15 &&
 	       p->msix_vectors >= 1 && p->msix_vectors <= 2048 &&
 	       p->ims_entries % IDXD_IMS_MULT == 0 && p->ims_entries / IDXD_IMS_MULT <= 63 &&
-	       (p->version == DEVICE_VERSION_1 || p->version == DEVICE_VERSION_2);
+	       (p->version == DEVICE_VERSION_1 || p->version == DEVICE_VERSION_2) &&
+	       p->page_req_timeout_ms >= 1 && p->page_req_timeout_ms <= 600000;
 }
 
 static uint64_t roundup_pow2(uint64_t v)
@@ -69,10 +79,11 @@ static void dsa_layout(struct dsa_hw *hw)
 	const struct dsa_hw_params *p = &hw->p;
 	uint64_t off = DSA_REGS_END;
 
+	hw->wqcfg_stride = p->version >= DEVICE_VERSION_2 ? 64 : 32;
 	hw->off_grpcfg = (uint32_t)off;
 	off = ALIGN_UP(off + (uint64_t)p->num_groups * GRPCFG_SIZE, IDXD_TABLE_MULT);
 	hw->off_wqcfg = (uint32_t)off;
-	off = ALIGN_UP(off + (uint64_t)p->num_wqs * DSA_WQCFG_STRIDE, IDXD_TABLE_MULT);
+	off = ALIGN_UP(off + (uint64_t)p->num_wqs * hw->wqcfg_stride, IDXD_TABLE_MULT);
 	hw->off_msix_perm = (uint32_t)off;
 	off = ALIGN_UP(off + (uint64_t)p->msix_vectors * IDXD_MSIX_PERM_STRIDE, SIOVD_PAGE_SIZE);
 	hw->off_msix = (uint32_t)off;
@@ -91,9 +102,12 @@ static void dsa_caps_init(struct dsa_hw *hw)
 	const struct dsa_hw_params *p = &hw->p;
 	unsigned int op;
 
+	hw->gencap.block_on_fault = p->block_on_fault;
 	hw->gencap.overlap_copy = 1;
 	hw->gencap.cache_control_mem = 1;
+	hw->gencap.cache_control_cache = 1;
 	hw->gencap.cmd_cap = 1;
+	hw->gencap.dest_readback = 1;
 	hw->gencap.max_xfer_shift = p->max_xfer_shift;
 	hw->gencap.max_batch_shift = p->max_batch_shift;
 	hw->gencap.max_ims_mult = p->ims_entries / IDXD_IMS_MULT;
@@ -101,13 +115,18 @@ static void dsa_caps_init(struct dsa_hw *hw)
 
 	hw->wqcap.total_wq_size = p->total_wq_size;
 	hw->wqcap.num_wqs = p->num_wqs;
-	hw->wqcap.wqcfg_size = 0;
+	hw->wqcap.wqcfg_size = hw->wqcfg_stride == 64 ? 1 : 0;
 	hw->wqcap.shared_mode = 1;
 	hw->wqcap.dedicated_mode = 1;
 	hw->wqcap.priority = 1;
 	hw->wqcap.occupancy = 1;
+	hw->wqcap.op_config = p->version >= DEVICE_VERSION_2;
 
 	hw->grpcap.num_groups = p->num_groups;
+	hw->grpcap.total_rdbufs = p->rdbuf_ctrl ? DSA_TOTAL_RDBUFS : 0;
+	hw->grpcap.rdbuf_ctrl = p->rdbuf_ctrl;
+	hw->grpcap.rdbuf_limit = p->rdbuf_ctrl;
+	hw->grpcap.progress_limit = p->version >= DEVICE_VERSION_2;
 	hw->engcap.num_engines = p->num_engines;
 
 	for (op = 0; op < 256; op++)
@@ -201,6 +220,12 @@ static void dsa_cfg_mirror(struct dsa_hw *hw)
 bool dsa_bus_master(struct dsa_hw *hw)
 {
 	return atomic_load_explicit(&hw->pci_command, memory_order_relaxed) & PCI_COMMAND_MASTER;
+}
+
+/* Engines execute: the device is enabled (not halted) and may master the bus. */
+bool dsa_running(struct dsa_hw *hw)
+{
+	return dsa_dev_enabled(hw) && dsa_bus_master(hw);
 }
 
 static bool dsa_mem_decode(struct dsa_hw *hw)
@@ -321,7 +346,7 @@ void dsa_hw_destroy(struct dsa_hw *hw)
 	if (!hw)
 		return;
 	pthread_mutex_lock(&hw->lock);
-	if (hw->engines && dsa_dev_enabled(hw))
+	if (hw->engines && (dsa_dev_enabled(hw) || dsa_dev_halted(hw)))
 		dsa_device_disable_locked(hw, true);
 	pthread_mutex_unlock(&hw->lock);
 	if (hw->portal)
@@ -343,7 +368,7 @@ void dsa_hw_destroy(struct dsa_hw *hw)
  */
 void dsa_hw_reset_locked(struct dsa_hw *hw, bool flr)
 {
-	if (dsa_dev_enabled(hw))
+	if (dsa_dev_enabled(hw) || dsa_dev_halted(hw))
 		dsa_device_disable_locked(hw, true);
 	dsa_regs_reset(hw);
 	if (!flr)
@@ -367,11 +392,36 @@ static int dsa_cfg_read(void *opaque, unsigned int off, unsigned int len, uint32
 	return ret;
 }
 
+/*
+ * Bus mastering turned off while the device is enabled: the device cannot
+ * reach memory any more and halts (GENSTS.state = Halt, reset type
+ * software: RESET_DEVICE recovers it), flagging INTCAUSE.HALT_STATE and, with
+ * GENCTRL.halt_int_en, raising vector 0 (pending until it can be sent).
+ * Turned back on: interrupt messages held back meanwhile are sent.
+ */
+static void dsa_bus_master_changed(struct dsa_hw *hw, uint32_t old_cmd)
+{
+	bool was = old_cmd & PCI_COMMAND_MASTER, is = dsa_bus_master(hw);
+	union genctrl_reg ctl;
+
+	if (was && !is && dsa_dev_enabled(hw)) {
+		atomic_store(&hw->gensts, IDXD_DEVICE_STATE_HALT |
+			     (IDXD_DEVICE_RESET_SOFTWARE << 2));
+		pr_warn("dsa: bus mastering disabled while enabled: device halted\n");
+		atomic_fetch_or(&hw->intcause, IDXD_INTC_HALT_STATE);
+		ctl.bits = atomic_load(&hw->genctrl);
+		if (ctl.halt_int_en)
+			dsa_msix_fire(hw, 0);
+	} else if (!was && is) {
+		dsa_irq_bus_master_on(hw);
+	}
+}
+
 static int dsa_cfg_write(void *opaque, unsigned int off, unsigned int len, uint32_t val)
 {
 	struct dsa_hw *hw = opaque;
 	unsigned int devctl = hw->cap_pcie + PCI_EXP_DEVCTL;
-	uint32_t old_msix, new_msix;
+	uint32_t old_msix, new_msix, old_cmd;
 	int ret;
 
 	pthread_mutex_lock(&hw->lock);
@@ -386,7 +436,9 @@ static int dsa_cfg_write(void *opaque, unsigned int off, unsigned int len, uint3
 		dsa_hw_reset_locked(hw, true);
 		goto out_unlock;
 	}
+	old_cmd = atomic_load(&hw->pci_command);
 	dsa_cfg_mirror(hw);
+	dsa_bus_master_changed(hw, old_cmd);
 	new_msix = atomic_load(&hw->msix_ctrl);
 	if ((new_msix & PCI_MSIX_FLAGS_ENABLE) && !(new_msix & PCI_MSIX_FLAGS_MASKALL) &&
 	    (!(old_msix & PCI_MSIX_FLAGS_ENABLE) || (old_msix & PCI_MSIX_FLAGS_MASKALL)))

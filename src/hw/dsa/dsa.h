@@ -54,7 +54,20 @@ struct dsa_hw;
  *	own (command completion, software errors).
  * @ims_entries: 0..16128, a multiple of 256 (GENCAP.max_ims_mult).
  * @config_en: 1 when GRPCFG/WQCFG are software-writable (GENCAP.config_en).
- * @version: VERSION register, DEVICE_VERSION_1 or DEVICE_VERSION_2.
+ * @version: VERSION register, DEVICE_VERSION_1 or DEVICE_VERSION_2. Version 2
+ *	adds 64-byte WQCFG entries with a per-WQ operation bitmap (op_config),
+ *	progress limits, Translation Fetch, DIX Generate and 16-byte fill
+ *	patterns.
+ * @block_on_fault: GENCAP.block_on_fault: WQs may enable it (WQCFG.bof)
+ *	and descriptors use it (flag bit 1); see @page_req_timeout_ms.
+ * @rdbuf_ctrl: GRPCAP read-buffer controls (total_rdbufs 96, per-group
+ *	reserved/allowed counts, GENCFG.rdbuf_limit): accepted, checked at
+ *	ENABLE_DEVICE, no effect on execution.
+ * @page_req_timeout_ms: 1..600000; how long a block-on-fault descriptor
+ *	waits for a faulting address to become mapped before its page request
+ *	is deemed failed (status DSA_COMP_PAGE_FAULT_IR). The platform has no
+ *	page-request interface: the model re-walks the IOMMU until the owner of
+ *	the address space maps the page.
  */
 struct dsa_hw_params {
 	unsigned int num_wqs;
@@ -67,6 +80,9 @@ struct dsa_hw_params {
 	unsigned int ims_entries;
 	bool config_en;
 	uint32_t version;
+	bool block_on_fault;
+	bool rdbuf_ctrl;
+	unsigned int page_req_timeout_ms;
 };
 
 /*
@@ -79,11 +95,21 @@ struct dsa_hw_params {
 #define DSA_SWERR_DWQ_FULL		0x31
 
 /**
- * dsa_hw_params_default - a Sapphire Rapids-like DSA: 8 WQs sharing 128
- * slots, 4 groups, 4 engines, 9 MSI-X vectors, 2048 IMS entries, 2 GiB
- * transfers, batches of 1024, configurable, version 1.0.
+ * dsa_hw_params_default - the DSA of siovd's first slice, whose registers
+ * the other layers were built against: version 1.0 (32-byte WQCFG), 8 WQs
+ * sharing 128 slots, 4 groups, 4 engines, 9 MSI-X vectors, 2048 IMS
+ * entries, 2 GiB transfers, batches of 1024, configurable, no read-buffer
+ * controls, no block on fault; every DSA 1.0 operation.
  */
 void dsa_hw_params_default(struct dsa_hw_params *p);
+
+/**
+ * dsa_hw_params_dsa2 - the whole model: dsa_hw_params_default() as a
+ * version 2.0 device (64-byte WQCFG with op_config, progress limits,
+ * Translation Fetch, DIX Generate, 16-byte fill patterns) with block on
+ * fault (page requests answered within 1 s) and read-buffer controls.
+ */
+void dsa_hw_params_dsa2(struct dsa_hw_params *p);
 
 /**
  * dsa_hw_create - build a DSA PF in its power-on state (memory decoding and

@@ -6,8 +6,12 @@
  *   cmd.c     the command unit (CMD/CMDSTS)
  *   irq.c     MSI-X and IMS message stores, interrupt handles, SWERR
  *   wq.c      WQ rings, portal submission (trapped and mmap), drain
- *   engine.c  engine threads and descriptor dispatch
- *   ops.c     the operations
+ *   engine.c  engine threads, WQ arbitration and descriptor dispatch
+ *   ops.c     descriptor checks, block on fault, completion, batch
+ *   ops_mem.c data movement and CRC: memmove, fill, compare, dualcast,
+ *             CRC, cache flush, translation fetch
+ *   ops_dif.c DIF check/insert/strip/update and DIX generate
+ *   ops_delta.c create and apply delta record
  *
  * Locking:
  *   hw->lock      control plane: config space, BAR0, commands. Held while a
@@ -55,13 +59,13 @@ static_assert(offsetof(struct dsa_completion_record, crc_val) == 16, "cr crc_val
 #define DSA_REG_SPACE		0x100	/* fixed registers end; tables follow */
 #define DSA_SLOTS_PER_PORTAL	(DSA_PORTAL_SIZE / DSA_DESC_SIZE)	/* 64 */
 #define DSA_WQ_PORTAL_BYTES	(DSA_PORTALS_PER_WQ * DSA_PORTAL_SIZE)
-#define DSA_WQCFG_STRIDE	32	/* WQCAP.wqcfg_size = 0 */
-#define DSA_WQCFG_DWORDS	(DSA_WQCFG_STRIDE / 4)
+#define DSA_WQCFG_DWORDS	16	/* storage per WQ; the BAR stride is hw->wqcfg_stride */
 #define DSA_GRPCFG_DWORDS	(GRPCFG_SIZE / 4)
 #define DSA_MSIX_ENTRY_SIZE	16
+#define DSA_TOTAL_RDBUFS	96	/* GRPCAP.total_rdbufs */
 
-/* Descriptor flag: CRC operations read their seed from seed_addr. */
-#define DSA_OP_FLAG_CRC_READ_SEED	0x10000
+/* dsa_op_run() status meaning "abandoned by an abort": nothing is reported. */
+#define DSA_STATUS_ABANDONED	0xff
 
 /* Interrupt entry control word: bit 0 mask (architected); bit 1 pending. */
 #define DSA_IRQ_MASKED		IMS_CTRL_VECTOR_MASKBIT
@@ -105,6 +109,9 @@ struct dsa_wq {
 	uint32_t thresh;
 	uint32_t max_xfer;			/* bytes */
 	uint32_t max_batch;			/* descriptors */
+	bool bof;				/* block on fault enabled */
+	unsigned int priority;			/* 1..15: arbitration weight */
+	uint64_t op_config[4];			/* operations allowed (OPCAP on version 1) */
 	/* ring of @size cells, allocated by ENABLE_DEVICE */
 	struct dsa_ring_cell *cells;
 	uint32_t cap;
@@ -138,6 +145,9 @@ struct dsa_engine {
 	bool polls;				/* polls some WQ's mapped portals */
 	pthread_t thread;
 	atomic_bool stop;
+	/* weighted round robin over the group's WQs: where and how many left */
+	unsigned int rr_next;
+	unsigned int rr_credit;
 	/* what the engine executes, for DRAIN (see dsa_wait_engines()) */
 	_Atomic(struct dsa_wq *) busy_wq;
 	atomic_ullong busy_pos;
@@ -162,6 +172,7 @@ struct dsa_hw {
 	/* BAR layout (bytes) */
 	uint64_t bar0_size, bar2_size;
 	uint32_t off_grpcfg, off_wqcfg, off_msix_perm, off_msix, off_pba, off_ims;
+	unsigned int wqcfg_stride;		/* 32 (version 1) or 64 bytes */
 
 	/* read-only capability registers */
 	union gen_cap_reg gencap;
@@ -204,14 +215,21 @@ static inline bool dsa_dev_enabled(struct dsa_hw *hw)
 	return (atomic_load(&hw->gensts) & 3) == IDXD_DEVICE_STATE_ENABLED;
 }
 
+static inline bool dsa_dev_halted(struct dsa_hw *hw)
+{
+	return (atomic_load(&hw->gensts) & 3) == IDXD_DEVICE_STATE_HALT;
+}
+
 /* device.c */
 void dsa_hw_reset_locked(struct dsa_hw *hw, bool flr);
 bool dsa_bus_master(struct dsa_hw *hw);
+bool dsa_running(struct dsa_hw *hw);
 
 /* regs.c */
 int dsa_bar0_read(struct dsa_hw *hw, uint64_t off, unsigned int len, uint64_t *val);
 int dsa_bar0_write(struct dsa_hw *hw, uint64_t off, unsigned int len, uint64_t val);
 void dsa_regs_reset(struct dsa_hw *hw);
+void dsa_wqcfg_op_config_reset(struct dsa_hw *hw, unsigned int w);
 
 /* cmd.c */
 void dsa_cmd_write(struct dsa_hw *hw, uint32_t val);
@@ -223,6 +241,7 @@ void dsa_ims_fire(struct dsa_hw *hw, unsigned int idx);
 void dsa_msix_unmasked(struct dsa_hw *hw, unsigned int vec);
 void dsa_ims_unmasked(struct dsa_hw *hw, unsigned int idx);
 void dsa_msix_all_unmasked(struct dsa_hw *hw);
+void dsa_irq_bus_master_on(struct dsa_hw *hw);
 void dsa_irq_tables_reset(struct dsa_hw *hw);
 bool dsa_handle_valid(atomic_ullong *bitmap, unsigned int idx);
 void dsa_handle_set(atomic_ullong *bitmap, unsigned int idx, bool valid);
@@ -261,6 +280,7 @@ int dsa_engines_start(struct dsa_hw *hw);
 void dsa_engines_stop(struct dsa_hw *hw);
 void dsa_wait_engines(struct dsa_hw *hw, struct dsa_wq *wq, uint64_t pos,
 		      const struct dsa_engine *self);
+bool dsa_wq_aborting(struct dsa_wq *wq, uint32_t pasid);
 
 /* ops.c: one descriptor inside an open window */
 struct dsa_exec {
@@ -273,6 +293,15 @@ struct dsa_exec {
 	bool in_batch;
 	uint16_t batch_idx;			/* index of the descriptor in its batch */
 };
+
+/* One memory range an operation touches (block on fault pre-walks them). */
+struct dsa_range {
+	uint64_t addr;
+	uint64_t len;
+	int prot;
+};
+#define DSA_MAX_RANGES		4
+
 uint8_t dsa_op_run(struct dsa_exec *x, const struct dsa_hw_desc *d,
 		   struct dsa_completion_record *cr);
 uint8_t dsa_desc_check(struct dsa_exec *x, const struct dsa_hw_desc *d,
@@ -280,5 +309,54 @@ uint8_t dsa_desc_check(struct dsa_exec *x, const struct dsa_hw_desc *d,
 void dsa_desc_complete(struct dsa_exec *x, const struct dsa_hw_desc *d,
 		       struct dsa_completion_record *cr, uint8_t status);
 bool dsa_opcode_supported(const struct dsa_hw *hw, unsigned int opcode);
+
+/* helpers shared by the operation files */
+static inline uint8_t dsa_fault(struct dsa_completion_record *cr, uint64_t addr, uint64_t done,
+				bool write)
+{
+	cr->fault_addr = addr;
+	cr->bytes_completed = (uint32_t)done;
+	return DSA_COMP_PAGE_FAULT_NOBOF | (write ? DSA_COMP_STATUS_WRITE : 0);
+}
+
+/* Distance-based overlap test of two ranges; no wrap-around math. */
+static inline bool dsa_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	if (!alen || !blen)
+		return false;
+	return a <= b ? b - a < alen : a - b < blen;
+}
+
+size_t dsa_xlat(struct dsa_exec *x, uint64_t iova, uint64_t len, int prot, void **hva);
+
+/* ops_mem.c */
+uint8_t dsa_op_memmove(struct dsa_exec *x, const struct dsa_hw_desc *d,
+		       struct dsa_completion_record *cr);
+uint8_t dsa_op_memfill(struct dsa_exec *x, const struct dsa_hw_desc *d,
+		       struct dsa_completion_record *cr);
+uint8_t dsa_op_compare(struct dsa_exec *x, const struct dsa_hw_desc *d,
+		       struct dsa_completion_record *cr);
+uint8_t dsa_op_compval(struct dsa_exec *x, const struct dsa_hw_desc *d,
+		       struct dsa_completion_record *cr);
+uint8_t dsa_op_dualcast(struct dsa_exec *x, const struct dsa_hw_desc *d,
+			struct dsa_completion_record *cr);
+uint8_t dsa_op_crc(struct dsa_exec *x, const struct dsa_hw_desc *d,
+		   struct dsa_completion_record *cr, bool copy);
+uint8_t dsa_op_cflush(struct dsa_exec *x, const struct dsa_hw_desc *d,
+		      struct dsa_completion_record *cr);
+uint8_t dsa_op_transl_fetch(struct dsa_exec *x, const struct dsa_hw_desc *d,
+			    struct dsa_completion_record *cr);
+
+/* ops_dif.c */
+uint8_t dsa_op_dif(struct dsa_exec *x, const struct dsa_hw_desc *d,
+		   struct dsa_completion_record *cr);
+uint8_t dsa_dif_check_desc(const struct dsa_hw_desc *d);
+unsigned int dsa_dif_ranges(const struct dsa_hw_desc *d, struct dsa_range *r);
+
+/* ops_delta.c */
+uint8_t dsa_op_cr_delta(struct dsa_exec *x, const struct dsa_hw_desc *d,
+			struct dsa_completion_record *cr);
+uint8_t dsa_op_ap_delta(struct dsa_exec *x, const struct dsa_hw_desc *d,
+			struct dsa_completion_record *cr);
 
 #endif

@@ -3,19 +3,27 @@
  * Engines: one thread per engine of a group that has WQs, from
  * ENABLE_DEVICE until the device is disabled, reset or destroyed.
  *
- * An engine loops over the WQs of its group: it polls the mmap portals of
- * the WQs it is the poller of, then takes at most one descriptor from each
- * WQ's ring and executes it (round robin between WQs). Per descriptor it
- * touches only atomics, the iommu window's rwlock and, for an interrupt, the
- * remapping unit's one eventfd write.
+ * Arbitration. An engine serves the WQs of its group by weighted round
+ * robin: it takes up to WQCFG.priority descriptors in a row from one WQ
+ * before moving to the next WQ that has work, so under load a WQ of
+ * priority p gets p/sum(priorities) of the engine (DSA spec 3.5, WQ
+ * priority). Before each pick it moves what clients wrote to the mapped
+ * portals of the WQs it polls into their rings.
  *
- * Adaptive polling: after a pass that found nothing, an engine spins for a
- * short while, then sleeps on the group's futex with a timeout that doubles
- * from 16 us up to 1 ms, so an idle device costs almost nothing. A trapped
- * submission wakes it at once (a futex wake only when someone sleeps);
- * descriptors written to mapped portals are seen within the timeout.
- * Engines that poll no mapped portal sleep up to 50 ms: trapped submitters
- * wake them, and so does a poller that finds more work than it takes.
+ * DMA windows. Consecutive descriptors of the same PASID share one iommu
+ * window (at most WINDOW_BURST of them): the window is closed when the
+ * engine finds no work, before a Drain descriptor waits, when the PASID
+ * changes, and by block on fault while it waits. So an unmap waits for at
+ * most a burst of descriptors, and nothing waits inside a window.
+ *
+ * Waking. After its last descriptor an engine keeps polling for SPIN_NS
+ * (a client that submits again within that time, say after handling a
+ * completion interrupt, finds it awake), then sleeps on the group's futex:
+ * engines that poll mapped portals with a timeout doubling from 16 us to
+ * 1 ms (a store into a mapped portal cannot wake anyone: after long
+ * idleness it waits for the next poll), the others until a trapped
+ * submission, a poller with surplus work or a command wakes them (at most
+ * 50 ms). An idle device costs no CPU beyond those timeouts.
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -29,16 +37,25 @@
 #include "hw/dsa/dsa_priv.h"
 #include "lib/log.h"
 
-#define SPIN_PASSES		64
+#define SPIN_NS			50000ULL	/* keep polling this long after work */
 #define SLEEP_MIN_NS		16000ULL
 #define SLEEP_MAX_NS		1000000ULL	/* engines that poll mapped portals */
 #define SLEEP_MAX_NS_NOPOLL	50000000ULL	/* others are woken when work comes */
+#define WINDOW_BURST		64		/* descriptors per iommu window */
 
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	__builtin_ia32_pause();
 #endif
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /**
@@ -63,7 +80,8 @@ void dsa_wait_engines(struct dsa_hw *hw, struct dsa_wq *wq, uint64_t pos,
 	}
 }
 
-static bool wq_aborting(struct dsa_wq *wq, uint32_t pasid)
+/* Descriptors of @wq (of @pasid) are to be dropped rather than executed. */
+bool dsa_wq_aborting(struct dsa_wq *wq, uint32_t pasid)
 {
 	uint32_t ap = atomic_load_explicit(&wq->abort_pasid, memory_order_relaxed);
 
@@ -71,9 +89,37 @@ static bool wq_aborting(struct dsa_wq *wq, uint32_t pasid)
 	       (ap && pasid != IOMMU_NO_PASID && ap - 1 == pasid);
 }
 
+/* The iommu window an engine keeps open across a burst of descriptors. */
+struct engine_window {
+	struct iommu_dma dma;
+	uint32_t pasid;
+	bool open;
+	unsigned int uses;
+};
+
+static void window_close(struct engine_window *w)
+{
+	if (w->open)
+		iommu_dma_end(&w->dma);
+	w->open = false;
+}
+
+static void window_get(struct dsa_hw *hw, struct engine_window *w, uint32_t pasid)
+{
+	if (w->open && (w->pasid != pasid || w->uses >= WINDOW_BURST))
+		window_close(w);
+	if (!w->open) {
+		iommu_dma_begin(hw->iommu, hw->rid, pasid, &w->dma);
+		w->pasid = pasid;
+		w->open = true;
+		w->uses = 0;
+	}
+	w->uses++;
+}
+
 /* Execute one descriptor taken from ring position @pos of @wq. */
 static void engine_exec(struct dsa_engine *e, struct dsa_wq *wq,
-			const struct dsa_ring_cell *cell, uint64_t pos)
+			const struct dsa_ring_cell *cell, uint64_t pos, struct engine_window *w)
 {
 	const struct dsa_hw_desc *d = &cell->desc;
 	struct dsa_completion_record cr;
@@ -92,61 +138,77 @@ static void engine_exec(struct dsa_engine *e, struct dsa_wq *wq,
 		x.pasid = d->pasid;
 		x.priv = d->priv;
 	}
-	if (wq_aborting(wq, x.pasid))
+	if (dsa_wq_aborting(wq, x.pasid))
 		return;		/* abandoned without completion */
-	if (d->opcode == DSA_OPCODE_DRAIN)
-		dsa_wait_engines(e->hw, wq, pos, e);	/* outside the window */
-
+	if (d->opcode == DSA_OPCODE_DRAIN) {
+		window_close(w);
+		dsa_wait_engines(e->hw, wq, pos, e);
+	}
 	memset(&cr, 0, sizeof(cr));
-	iommu_dma_begin(e->hw->iommu, e->hw->rid, x.pasid, &x.dma);
+	window_get(e->hw, w, x.pasid);
+	x.dma = w->dma;
 	status = dsa_desc_check(&x, d, &cr);
 	if (!status)
 		status = dsa_op_run(&x, d, &cr);
 	dsa_desc_complete(&x, d, &cr, status);
-	iommu_dma_end(&x.dma);
+	w->dma = x.dma;		/* block on fault may have reopened it */
 }
 
-/* One round over the group's WQs. Return: descriptors handled. */
-static unsigned int engine_pass(struct dsa_engine *e)
+/* Move the next WQ of the weighted round robin into place. */
+static void rr_advance(struct dsa_engine *e)
 {
 	struct dsa_group *g = e->group;
-	unsigned int i, n = 0;
+
+	e->rr_next = (e->rr_next + 1) % g->nr_wqs;
+	e->rr_credit = g->wqs[e->rr_next]->priority;
+}
+
+/* One pick: poll the mapped portals, then one descriptor by WRR. Return: 1 or 0. */
+static unsigned int engine_pass(struct dsa_engine *e, struct engine_window *w)
+{
+	struct dsa_group *g = e->group;
+	unsigned int i;
 
 	for (i = 0; i < g->nr_wqs; i++) {
 		struct dsa_wq *wq = g->wqs[i];
+
+		if (wq->poller != e ||
+		    atomic_load_explicit(&wq->state, memory_order_acquire) == DSA_WQ_DISABLED)
+			continue;
+		if (dsa_portal_poll(e->hw, wq) && dsa_wq_occupancy(wq) > 1)
+			dsa_group_wake(g);	/* more than this engine takes now */
+	}
+	for (i = 0; i < g->nr_wqs; i++) {
+		struct dsa_wq *wq = g->wqs[e->rr_next];
 		struct dsa_ring_cell cell;
 		uint64_t pos;
 
-		if (atomic_load_explicit(&wq->state, memory_order_acquire) == DSA_WQ_DISABLED)
-			continue;
-		if (wq->poller == e && dsa_portal_poll(e->hw, wq) &&
-		    dsa_wq_occupancy(wq) > 1)
-			dsa_group_wake(g);	/* more than this engine takes now */
-		if (dsa_ring_dequeue(wq, &cell, &pos, e)) {
-			engine_exec(e, wq, &cell, pos);
+		if (!e->rr_credit)
+			e->rr_credit = wq->priority ? wq->priority : 1;
+		if (atomic_load_explicit(&wq->state, memory_order_acquire) != DSA_WQ_DISABLED &&
+		    dsa_ring_dequeue(wq, &cell, &pos, e)) {
+			engine_exec(e, wq, &cell, pos, w);
 			atomic_store(&e->busy_wq, NULL);
-			n++;
+			if (--e->rr_credit == 0)
+				rr_advance(e);
+			return 1;
 		}
+		rr_advance(e);
 	}
-	return n;
+	return 0;
 }
 
-static void engine_idle(struct dsa_engine *e, uint32_t seq, unsigned int *idle)
+static void engine_sleep(struct dsa_engine *e, uint32_t seq, unsigned int *naps)
 {
 	struct dsa_group *g = e->group;
+	uint64_t cap = e->polls ? SLEEP_MAX_NS : SLEEP_MAX_NS_NOPOLL;
+	uint64_t ns = SLEEP_MIN_NS << min(*naps, 20U);
 	struct timespec ts;
-	uint64_t ns;
 
-	if (*idle < SPIN_PASSES) {
-		(*idle)++;
-		cpu_relax();
-		return;
-	}
-	ns = SLEEP_MIN_NS << min(*idle - SPIN_PASSES, 20U);
-	if (ns > (e->polls ? SLEEP_MAX_NS : SLEEP_MAX_NS_NOPOLL))
-		ns = e->polls ? SLEEP_MAX_NS : SLEEP_MAX_NS_NOPOLL;
+	if (ns >= cap)
+		ns = cap;
 	else
-		(*idle)++;
+		(*naps)++;
 	ts.tv_sec = (time_t)(ns / 1000000000ULL);
 	ts.tv_nsec = (long)(ns % 1000000000ULL);
 	atomic_fetch_add(&g->sleepers, 1);
@@ -158,18 +220,31 @@ static void engine_idle(struct dsa_engine *e, uint32_t seq, unsigned int *idle)
 static void *engine_main(void *arg)
 {
 	struct dsa_engine *e = arg;
-	unsigned int idle = 0;
+	struct engine_window w = { .open = false };
+	uint64_t idle_since = 0;
+	unsigned int naps = 0, spins = 0;
 
 	while (!atomic_load_explicit(&e->stop, memory_order_acquire)) {
 		uint32_t seq = atomic_load(&e->group->wake_seq);
-		unsigned int n = dsa_bus_master(e->hw) ? engine_pass(e) : 0;
 
-		if (n) {
-			idle = 0;
+		if (dsa_running(e->hw) && engine_pass(e, &w)) {
+			idle_since = 0;
+			naps = 0;
 			continue;
 		}
-		engine_idle(e, seq, &idle);
+		window_close(&w);
+		/* idle: keep polling for SPIN_NS, reading the clock every 64 passes */
+		if (!idle_since) {
+			idle_since = now_ns();
+			spins = 0;
+		}
+		if (++spins % 64 || now_ns() - idle_since < SPIN_NS) {
+			cpu_relax();
+			continue;
+		}
+		engine_sleep(e, seq, &naps);
 	}
+	window_close(&w);
 	return NULL;
 }
 
@@ -191,6 +266,8 @@ int dsa_engines_start(struct dsa_hw *hw)
 		e->polls = false;
 		for (w = 0; w < e->group->nr_wqs; w++)
 			e->polls |= e->group->wqs[w]->poller == e;
+		e->rr_next = 0;
+		e->rr_credit = 0;
 		atomic_store(&e->stop, false);
 		atomic_store(&e->busy_wq, NULL);
 		ret = pthread_create(&e->thread, NULL, engine_main, e);

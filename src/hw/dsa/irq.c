@@ -9,7 +9,9 @@
  * masked, the engine sets pending and looks again; if it has been unmasked
  * meanwhile, it claims pending back (atomic fetch-and) and sends. Whoever
  * unmasks (a BAR0 write, MSI-X enable, function unmask) changes the mask
- * first and then claims pending the same way. Both sides use sequentially
+ * first and then claims pending the same way. An interrupt message is a
+ * memory write: with bus mastering off every entry behaves as masked, and
+ * turning it back on claims what is pending. Both sides use sequentially
  * consistent atomics, so a raise racing with an unmask is delivered exactly
  * once, by one of them, and a raise while masked stays pending (PBA bit /
  * IMS ctrl bit 1) until the unmask, where several merge into one.
@@ -35,7 +37,7 @@ static bool msix_function_ok(struct dsa_hw *hw)
 {
 	uint32_t c = atomic_load(&hw->msix_ctrl);
 
-	return (c & PCI_MSIX_FLAGS_ENABLE) && !(c & PCI_MSIX_FLAGS_MASKALL);
+	return (c & PCI_MSIX_FLAGS_ENABLE) && !(c & PCI_MSIX_FLAGS_MASKALL) && dsa_bus_master(hw);
 }
 
 /* Claim the pending bit of a deliverable entry and send it. */
@@ -75,13 +77,14 @@ void dsa_ims_fire(struct dsa_hw *hw, unsigned int idx)
 	if (idx >= hw->p.ims_entries)
 		return;
 	e = &hw->ims[idx];
-	if (!(atomic_load(&e->ctrl) & DSA_IRQ_MASKED)) {
+	if (!(atomic_load(&e->ctrl) & DSA_IRQ_MASKED) && dsa_bus_master(hw)) {
 		irq_send(hw, e);
 		return;
 	}
 	if (atomic_fetch_or(&e->ctrl, DSA_IRQ_PENDING) & DSA_IRQ_MASKED)
 		return;
-	irq_claim(hw, e);
+	if (dsa_bus_master(hw))
+		irq_claim(hw, e);
 }
 
 /* The mask bit of vector @vec was just cleared. */
@@ -93,7 +96,19 @@ void dsa_msix_unmasked(struct dsa_hw *hw, unsigned int vec)
 
 void dsa_ims_unmasked(struct dsa_hw *hw, unsigned int idx)
 {
-	irq_claim(hw, &hw->ims[idx]);
+	if (dsa_bus_master(hw))
+		irq_claim(hw, &hw->ims[idx]);
+}
+
+/* Bus mastering was just turned on: send what is pending and unmasked. */
+void dsa_irq_bus_master_on(struct dsa_hw *hw)
+{
+	unsigned int i;
+
+	dsa_msix_all_unmasked(hw);
+	for (i = 0; i < hw->p.ims_entries; i++)
+		if (!(atomic_load(&hw->ims[i].ctrl) & DSA_IRQ_MASKED))
+			irq_claim(hw, &hw->ims[i]);
 }
 
 /* MSI-X was just enabled or function-unmasked: send what is pending. */
@@ -101,6 +116,8 @@ void dsa_msix_all_unmasked(struct dsa_hw *hw)
 {
 	unsigned int i;
 
+	if (!msix_function_ok(hw))
+		return;
 	for (i = 0; i < hw->p.msix_vectors; i++)
 		if (!(atomic_load(&hw->msix[i].ctrl) & DSA_IRQ_MASKED))
 			irq_claim(hw, &hw->msix[i]);

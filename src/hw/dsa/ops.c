@@ -1,36 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Descriptor checking, the operations, and completion (DSA spec ch. 8,
- * formats from <linux/idxd.h>).
+ * Descriptor checking, dispatch, block on fault, Batch, and completion (DSA
+ * spec rev 2.0, chapter 8; formats from <linux/idxd.h> and
+ * include/spec/dsa.h). The operations themselves live in ops_mem.c,
+ * ops_dif.c and ops_delta.c.
  *
  * Everything here runs on an engine thread inside the iommu DMA window of
- * the descriptor (struct dsa_exec): all memory the device touches is reached
- * through iommu_dma_translate()/iommu_dma_read()/iommu_dma_write() of that
- * window, and an address no mapping covers ends the operation with a page
- * fault status, the faulting address and the bytes completed.
+ * the descriptor (struct dsa_exec). The only place a window is closed and
+ * reopened mid-descriptor is block on fault, which waits outside it.
  *
- * Operations (exactly those OPCAP advertises): NOOP, BATCH, DRAIN, MEMMOVE,
- * MEMFILL, COMPARE, COMPVAL (compare pattern), DUALCAST, CRCGEN, COPY_CRC.
- * CRC-32C comes from ISA-L: crc32_iscsi() is the raw reflected CRC with no
- * pre/post inversion, and DSA inverts both (the accel-config tests compute
- * the expected value as ~crc(~seed)), so a CRC with seed S is
- * ~crc32_iscsi(data, len, ~S), chained chunk by chunk.
+ * Checks, in this order, before an operation starts:
+ *   completion record address 32-byte aligned       DSA_COMP_CRA_ALIGN
+ *   opcode in OPCAP and in the WQ's op_config;
+ *     no Batch or Drain inside a batch              DSA_COMP_BAD_OPCODE
+ *   flags the operation and WQ allow, and flag
+ *     combinations (RCR needs CRAV)                 DSA_COMP_INVALID_FLAGS
+ *   reserved fields zero                            DSA_COMP_NOZERO_RESERVE
+ *   priv only on a privileged shared WQ             DSA_COMP_PRIV_BAD
+ *   interrupt handle valid when RCI is set          DSA_COMP_INT_HANDLE_INVAL
+ *   transfer size in 1..WQ maximum                  DSA_COMP_XFER_ERANGE
+ * then each operation checks its own parameters (alignment, sizes,
+ * overlapping buffers).
+ *
+ * Block on fault (flag bit 1, allowed when the WQ has WQCFG.bof): before an
+ * operation touches memory, every range it will access is walked; while one
+ * does not translate, the engine leaves the window, waits for the owner of
+ * the address space to map it (the platform's page-request path), and walks
+ * again. Unresolved within page_req_timeout_ms, or faulting later anyway,
+ * the descriptor completes with DSA_COMP_PAGE_FAULT_IR (the page request
+ * failed). An abort of the WQ or PASID abandons a waiting descriptor.
  */
 #include <errno.h>
-#include <isa-l/crc.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "hw/dsa/dsa_priv.h"
 #include "lib/log.h"
-
-#define CHUNK_MAX		(1U << 30)	/* crc32_iscsi() takes an int length */
-#define BOUNCE_SIZE		4096
 
 /* Flags every operation accepts (hints the model may ignore included). */
 #define FLAGS_COMMON	(IDXD_OP_FLAG_FENCE | IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR | \
 			 IDXD_OP_FLAG_RCI | IDXD_OP_FLAG_CC | IDXD_OP_FLAG_ADDR1_TCS | \
 			 IDXD_OP_FLAG_ADDR2_TCS | IDXD_OP_FLAG_ADDR3_TCS | \
 			 IDXD_OP_FLAG_CR_TCS | IDXD_OP_FLAG_STORD)
+#define FLAGS_CRC	(DSA_OP_FLAG_CRC_READ_SEED | DSA_OP_FLAG_CRC_BYPASS_REFLECT | \
+			 DSA_OP_FLAG_CRC_BYPASS_DATA_REFLECT)
+
+#define BOF_SLEEP_MIN_US	10
+#define BOF_SLEEP_MAX_US	1000
 
 bool dsa_opcode_supported(const struct dsa_hw *hw, unsigned int op)
 {
@@ -41,35 +58,74 @@ bool dsa_opcode_supported(const struct dsa_hw *hw, unsigned int op)
 	case DSA_OPCODE_MEMFILL:
 	case DSA_OPCODE_COMPARE:
 	case DSA_OPCODE_COMPVAL:
+	case DSA_OPCODE_CR_DELTA:
+	case DSA_OPCODE_AP_DELTA:
 	case DSA_OPCODE_DUALCAST:
 	case DSA_OPCODE_CRCGEN:
 	case DSA_OPCODE_COPY_CRC:
+	case DSA_OPCODE_DIF_CHECK:
+	case DSA_OPCODE_DIF_INS:
+	case DSA_OPCODE_DIF_STRP:
+	case DSA_OPCODE_DIF_UPDT:
+	case DSA_OPCODE_CFLUSH:
 		return true;
+	case DSA_OPCODE_TRANSL_FETCH:
+	case DSA_OPCODE_DIX_GEN:
+		return hw->p.version >= DEVICE_VERSION_2;
 	case DSA_OPCODE_BATCH:
 		return hw->p.max_batch_shift >= 1;
 	}
 	return false;
 }
 
-static uint32_t allowed_flags(unsigned int op)
+static bool op_writes_memory(unsigned int op)
 {
 	switch (op) {
-	case DSA_OPCODE_COMPARE:
-	case DSA_OPCODE_COMPVAL:
-		return FLAGS_COMMON | IDXD_OP_FLAG_CR;
-	case DSA_OPCODE_CRCGEN:
+	case DSA_OPCODE_MEMMOVE:
+	case DSA_OPCODE_MEMFILL:
+	case DSA_OPCODE_CR_DELTA:
+	case DSA_OPCODE_AP_DELTA:
+	case DSA_OPCODE_DUALCAST:
 	case DSA_OPCODE_COPY_CRC:
-		return FLAGS_COMMON | DSA_OP_FLAG_CRC_READ_SEED;
+	case DSA_OPCODE_DIF_INS:
+	case DSA_OPCODE_DIF_STRP:
+	case DSA_OPCODE_DIF_UPDT:
+	case DSA_OPCODE_DIX_GEN:
+		return true;
 	}
-	return FLAGS_COMMON;
+	return false;
 }
 
 static bool op_has_xfer(unsigned int op)
 {
-	return op == DSA_OPCODE_MEMMOVE || op == DSA_OPCODE_MEMFILL ||
-	       op == DSA_OPCODE_COMPARE || op == DSA_OPCODE_COMPVAL ||
-	       op == DSA_OPCODE_DUALCAST || op == DSA_OPCODE_CRCGEN ||
-	       op == DSA_OPCODE_COPY_CRC;
+	return op != DSA_OPCODE_NOOP && op != DSA_OPCODE_BATCH && op != DSA_OPCODE_DRAIN;
+}
+
+static uint32_t allowed_flags(const struct dsa_exec *x, unsigned int op)
+{
+	uint32_t f = FLAGS_COMMON;
+
+	/* block on fault: a WQ with it enabled; reserved for Batch and Drain */
+	if (x->wq->bof && op != DSA_OPCODE_BATCH && op != DSA_OPCODE_DRAIN)
+		f |= IDXD_OP_FLAG_BOF;
+	if (x->hw->gencap.dest_readback && op_writes_memory(op))
+		f |= IDXD_OP_FLAG_DRDBK;
+	switch (op) {
+	case DSA_OPCODE_COMPARE:
+	case DSA_OPCODE_COMPVAL:
+	case DSA_OPCODE_CR_DELTA:
+		f |= IDXD_OP_FLAG_CR;
+		break;
+	case DSA_OPCODE_CRCGEN:
+	case DSA_OPCODE_COPY_CRC:
+		f |= FLAGS_CRC;
+		break;
+	case DSA_OPCODE_MEMFILL:
+		if (x->hw->p.version >= DEVICE_VERSION_2)
+			f |= DSA_OP_FLAG_FILL_PATTERN_16B;
+		break;
+	}
+	return f;
 }
 
 /* Does an interrupt entry serve this descriptor's PASID? */
@@ -91,6 +147,46 @@ static bool int_handle_ok(struct dsa_exec *x, uint16_t h)
 	       pasid_allows(atomic_load(&hw->msix_perm[h]), 1U << 3, x->pasid);
 }
 
+static bool zero(const uint8_t *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/* Reserved operation-specific bytes (40..63) of the operations that define them. */
+static uint8_t op_reserved_check(const struct dsa_hw_desc *d)
+{
+	const uint8_t *o = d->op_specific;
+
+	switch (d->opcode) {
+	case DSA_OPCODE_CRCGEN:
+	case DSA_OPCODE_COPY_CRC:
+		return zero(o + 4, 4) ? 0 : DSA_COMP_NOZERO_RESERVE;
+	case DSA_OPCODE_CR_DELTA:
+		return zero(o + 12, 4) && zero(o + 17, 7) ? 0 : DSA_COMP_NOZERO_RESERVE;
+	case DSA_OPCODE_AP_DELTA:
+		return zero(o + 4, 20) ? 0 : DSA_COMP_NOZERO_RESERVE;
+	case DSA_OPCODE_TRANSL_FETCH:
+		return zero(o, 8) && zero(o + 12, 12) ? 0 : DSA_COMP_NOZERO_RESERVE;
+	case DSA_OPCODE_DIF_CHECK:
+	case DSA_OPCODE_DIF_INS:
+	case DSA_OPCODE_DIF_STRP:
+	case DSA_OPCODE_DIF_UPDT:
+	case DSA_OPCODE_DIX_GEN:
+		return dsa_dif_check_desc(d);
+	}
+	return 0;
+}
+
+static bool op_enabled(const struct dsa_exec *x, unsigned int op)
+{
+	if (!dsa_opcode_supported(x->hw, op) || !(x->wq->op_config[op / 64] & (1ULL << (op % 64))))
+		return false;
+	return !x->in_batch || (op != DSA_OPCODE_BATCH && op != DSA_OPCODE_DRAIN);
+}
+
 /**
  * dsa_desc_check - the checks made before an operation starts.
  * Return: 0 to go on, or the completion status (with cr->invalid_flags for
@@ -100,19 +196,24 @@ uint8_t dsa_desc_check(struct dsa_exec *x, const struct dsa_hw_desc *d,
 		       struct dsa_completion_record *cr)
 {
 	uint32_t bad;
+	uint8_t st;
 
 	if ((d->flags & IDXD_OP_FLAG_CRAV) && (d->completion_addr & (DSA_COMP_RECORD_ALIGN - 1)))
 		return DSA_COMP_CRA_ALIGN;
-	if (!dsa_opcode_supported(x->hw, d->opcode) ||
-	    (x->in_batch && d->opcode == DSA_OPCODE_BATCH))
+	if (!op_enabled(x, d->opcode))
 		return DSA_COMP_BAD_OPCODE;
-	bad = d->flags & ~allowed_flags(d->opcode);
+	bad = d->flags & ~allowed_flags(x, d->opcode);
+	if ((d->flags & IDXD_OP_FLAG_RCR) && !(d->flags & IDXD_OP_FLAG_CRAV))
+		bad |= IDXD_OP_FLAG_RCR;
 	if (bad) {
 		cr->invalid_flags = bad;
 		return DSA_COMP_INVALID_FLAGS;
 	}
 	if ((!x->wq->dedicated && !x->in_batch && d->rsvd) || d->rsvd1)
 		return DSA_COMP_NOZERO_RESERVE;
+	st = op_reserved_check(d);
+	if (st)
+		return st;
 	if (!x->wq->dedicated && !x->in_batch && d->priv && !x->wq->priv)
 		return DSA_COMP_PRIV_BAD;
 	if ((d->flags & IDXD_OP_FLAG_RCI) && !int_handle_ok(x, d->int_handle))
@@ -122,261 +223,146 @@ uint8_t dsa_desc_check(struct dsa_exec *x, const struct dsa_hw_desc *d,
 	return 0;
 }
 
-/* ---- helpers ----------------------------------------------------------------- */
+/* ---- memory ranges, block on fault, destination readback -------------------------- */
 
-static uint8_t fault(struct dsa_completion_record *cr, uint64_t addr, uint64_t done, bool write)
+static unsigned int add(struct dsa_range *r, unsigned int n, uint64_t a, uint64_t len, int prot)
 {
-	cr->fault_addr = addr;
-	cr->bytes_completed = (uint32_t)done;
-	return DSA_COMP_PAGE_FAULT_NOBOF | (write ? DSA_COMP_STATUS_WRITE : 0);
+	r[n] = (struct dsa_range){ a, len, prot };
+	return n + 1;
 }
 
-static size_t xlat(struct dsa_exec *x, uint64_t iova, uint64_t len, int prot, void **hva)
-{
-	return iommu_dma_translate(&x->dma, iova, (size_t)min(len, (uint64_t)CHUNK_MAX), prot, hva);
-}
-
-/* Distance-based overlap test of two @len-byte ranges; no wrap-around math. */
-static bool overlap(uint64_t a, uint64_t b, uint64_t len)
-{
-	return a <= b ? b - a < len : a - b < len;
-}
-
-/* ---- operations ---------------------------------------------------------------- */
-
-static uint8_t copy_forward(struct dsa_exec *x, uint64_t src, uint64_t dst, uint64_t len,
-			    struct dsa_completion_record *cr)
-{
-	uint64_t off = 0;
-
-	while (off < len) {
-		void *hs, *hd;
-		size_t ns, nd;
-
-		ns = xlat(x, src + off, len - off, IOMMU_READ, &hs);
-		if (!ns)
-			return fault(cr, src + off, off, false);
-		nd = xlat(x, dst + off, ns, IOMMU_WRITE, &hd);
-		if (!nd)
-			return fault(cr, dst + off, off, true);
-		memmove(hd, hs, nd);
-		off += nd;
-	}
-	return DSA_COMP_SUCCESS;
-}
-
-/* Overlapping move to a higher address: bounce 4 KiB chunks from the end. */
-static uint8_t copy_backward(struct dsa_exec *x, uint64_t src, uint64_t dst, uint64_t len,
-			     struct dsa_completion_record *cr)
-{
-	uint8_t bounce[BOUNCE_SIZE];
-	uint64_t end = len, fa;
-
-	cr->result = 1;		/* direction: descending */
-	while (end) {
-		uint64_t n = min(end, (uint64_t)BOUNCE_SIZE), start = end - n;
-
-		if (iommu_dma_read(&x->dma, src + start, bounce, n, &fa, NULL))
-			return fault(cr, fa, len - end, false);
-		if (iommu_dma_write(&x->dma, dst + start, bounce, n, &fa, NULL))
-			return fault(cr, fa, len - end, true);
-		end = start;
-	}
-	return DSA_COMP_SUCCESS;
-}
-
-static uint8_t op_memmove(struct dsa_exec *x, const struct dsa_hw_desc *d,
-			  struct dsa_completion_record *cr)
+/* What a checked descriptor will access. Return: the number of ranges. */
+static unsigned int op_ranges(const struct dsa_hw_desc *d, struct dsa_range *r)
 {
 	uint64_t len = d->xfer_size;
+	unsigned int n = 0;
 
-	if (d->dst_addr > d->src_addr && overlap(d->src_addr, d->dst_addr, len))
-		return copy_backward(x, d->src_addr, d->dst_addr, len, cr);
-	return copy_forward(x, d->src_addr, d->dst_addr, len, cr);
-}
-
-static uint8_t op_memfill(struct dsa_exec *x, const struct dsa_hw_desc *d,
-			  struct dsa_completion_record *cr)
-{
-	uint64_t len = d->xfer_size, off = 0;
-	uint8_t pat[8];
-
-	memcpy(pat, &d->pattern, sizeof(pat));
-	while (off < len) {
-		uint8_t *hd;
-		size_t n, i;
-
-		n = xlat(x, d->dst_addr + off, len - off, IOMMU_WRITE, (void **)&hd);
-		if (!n)
-			return fault(cr, d->dst_addr + off, off, true);
-		for (i = 0; i < n; i++)
-			hd[i] = pat[(off + i) % 8];
-		off += n;
+	switch (d->opcode) {
+	case DSA_OPCODE_MEMMOVE:
+		n = add(r, n, d->src_addr, len, IOMMU_READ);
+		return add(r, n, d->dst_addr, len, IOMMU_WRITE);
+	case DSA_OPCODE_MEMFILL:
+		return add(r, n, d->dst_addr, len, IOMMU_WRITE);
+	case DSA_OPCODE_COMPARE:
+		n = add(r, n, d->src_addr, len, IOMMU_READ);
+		return add(r, n, d->src2_addr, len, IOMMU_READ);
+	case DSA_OPCODE_COMPVAL:
+	case DSA_OPCODE_TRANSL_FETCH:
+		return add(r, n, d->src_addr, len, IOMMU_READ);
+	case DSA_OPCODE_CFLUSH:
+		return add(r, n, d->dst_addr, len, IOMMU_READ);
+	case DSA_OPCODE_CR_DELTA:
+		n = add(r, n, d->src_addr, len, IOMMU_READ);
+		n = add(r, n, d->src2_addr, len, IOMMU_READ);
+		return add(r, n, d->delta_addr, d->max_delta_size, IOMMU_WRITE);
+	case DSA_OPCODE_AP_DELTA:
+		n = add(r, n, d->src_addr, d->delta_rec_size, IOMMU_READ);
+		return add(r, n, d->dst_addr, len, IOMMU_WRITE);
+	case DSA_OPCODE_DUALCAST:
+		n = add(r, n, d->src_addr, len, IOMMU_READ);
+		n = add(r, n, d->dst_addr, len, IOMMU_WRITE);
+		return add(r, n, d->dest2, len, IOMMU_WRITE);
+	case DSA_OPCODE_COPY_CRC:
+		n = add(r, n, d->dst_addr, len, IOMMU_WRITE);
+		fallthrough;
+	case DSA_OPCODE_CRCGEN:
+		n = add(r, n, d->src_addr, len, IOMMU_READ);
+		if (d->flags & DSA_OP_FLAG_CRC_READ_SEED)
+			n = add(r, n, d->seed_addr, 4, IOMMU_READ);
+		return n;
+	case DSA_OPCODE_DIF_CHECK:
+	case DSA_OPCODE_DIF_INS:
+	case DSA_OPCODE_DIF_STRP:
+	case DSA_OPCODE_DIF_UPDT:
+	case DSA_OPCODE_DIX_GEN:
+		return dsa_dif_ranges(d, r);
+	case DSA_OPCODE_BATCH:
+		return add(r, n, d->desc_list_addr, (uint64_t)d->desc_count * DSA_DESC_SIZE,
+			   IOMMU_READ);
 	}
-	return DSA_COMP_SUCCESS;
+	return 0;
 }
 
-static size_t first_diff(const uint8_t *a, const uint8_t *b, size_t n)
+/* First address of @r that does not translate with its permission, if any. */
+static bool range_missing(struct dsa_exec *x, const struct dsa_range *r, uint64_t *fa)
 {
-	size_t i = 0;
+	uint64_t off = 0;
+	void *h;
 
-	while (i < n && a[i] == b[i])
-		i++;
-	return i;
-}
+	while (off < r->len) {
+		size_t n = dsa_xlat(x, r->addr + off, r->len - off, r->prot, &h);
 
-/* The result of a compare: 0 equal, 1 different at bytes_completed. */
-static uint8_t compare_done(const struct dsa_hw_desc *d, struct dsa_completion_record *cr,
-			    bool differ, uint64_t at)
-{
-	cr->result = differ;
-	if (differ)
-		cr->bytes_completed = (uint32_t)at;
-	/* Check Result: a result other than the expected one is a false predicate */
-	if ((d->flags & IDXD_OP_FLAG_CR) && cr->result != (d->expected_res & 1))
-		return DSA_COMP_SUCCESS_PRED;
-	return DSA_COMP_SUCCESS;
-}
-
-static uint8_t op_compare(struct dsa_exec *x, const struct dsa_hw_desc *d,
-			  struct dsa_completion_record *cr)
-{
-	uint64_t len = d->xfer_size, off = 0;
-
-	while (off < len) {
-		void *h1, *h2;
-		size_t n1, n2, i;
-
-		n1 = xlat(x, d->src_addr + off, len - off, IOMMU_READ, &h1);
-		if (!n1)
-			return fault(cr, d->src_addr + off, off, false);
-		n2 = xlat(x, d->src2_addr + off, n1, IOMMU_READ, &h2);
-		if (!n2)
-			return fault(cr, d->src2_addr + off, off, false);
-		if (memcmp(h1, h2, n2)) {
-			i = first_diff(h1, h2, n2);
-			return compare_done(d, cr, true, off + i);
+		if (!n) {
+			*fa = r->addr + off;
+			return true;
 		}
-		off += n2;
-	}
-	return compare_done(d, cr, false, 0);
-}
-
-static uint8_t op_compval(struct dsa_exec *x, const struct dsa_hw_desc *d,
-			  struct dsa_completion_record *cr)
-{
-	uint64_t len = d->xfer_size, off = 0;
-	uint8_t pat[8];
-
-	memcpy(pat, &d->comp_pattern, sizeof(pat));
-	while (off < len) {
-		const uint8_t *h;
-		size_t n, i;
-
-		n = xlat(x, d->src_addr + off, len - off, IOMMU_READ, (void **)&h);
-		if (!n)
-			return fault(cr, d->src_addr + off, off, false);
-		for (i = 0; i < n; i++)
-			if (h[i] != pat[(off + i) % 8])
-				return compare_done(d, cr, true, off + i);
 		off += n;
 	}
-	return compare_done(d, cr, false, 0);
+	return false;
 }
 
-static uint8_t crc_seed(struct dsa_exec *x, const struct dsa_hw_desc *d,
-			struct dsa_completion_record *cr, uint32_t *seed)
+static uint64_t now_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Block on fault: return 0 once every range translates, DSA_STATUS_ABANDONED
+ * if an abort (or a halt) came first, or DSA_COMP_PAGE_FAULT_IR when the
+ * page request timed out. Waits outside the window.
+ */
+static uint8_t bof_wait(struct dsa_exec *x, const struct dsa_hw_desc *d,
+			struct dsa_completion_record *cr)
+{
+	struct dsa_range r[DSA_MAX_RANGES];
+	unsigned int n = op_ranges(d, r), i, sleep_us = BOF_SLEEP_MIN_US;
+	uint64_t deadline = 0, fa;
+
+	for (;;) {
+		for (i = 0; i < n; i++)
+			if (range_missing(x, &r[i], &fa))
+				break;
+		if (i == n)
+			return 0;
+		if (!deadline) {
+			deadline = now_ms() + x->hw->p.page_req_timeout_ms;
+		} else if (now_ms() >= deadline) {
+			cr->fault_addr = fa;
+			cr->bytes_completed = 0;
+			return DSA_COMP_PAGE_FAULT_IR |
+			       (r[i].prot & IOMMU_WRITE ? DSA_COMP_STATUS_WRITE : 0);
+		}
+		if (dsa_wq_aborting(x->wq, x->pasid) || !dsa_running(x->hw))
+			return DSA_STATUS_ABANDONED;
+		iommu_dma_end(&x->dma);
+		usleep(sleep_us);
+		sleep_us = min(sleep_us * 2, (unsigned int)BOF_SLEEP_MAX_US);
+		iommu_dma_begin(x->hw->iommu, x->hw->rid, x->pasid, &x->dma);
+	}
+}
+
+/* Destination readback: read what was written back through the IOMMU. */
+static uint8_t readback(struct dsa_exec *x, const struct dsa_hw_desc *d,
+			struct dsa_completion_record *cr)
+{
+	struct dsa_range r[DSA_MAX_RANGES];
+	unsigned int n = op_ranges(d, r), i;
 	uint64_t fa;
 
-	*seed = d->crc_seed;
-	if (!(d->flags & DSA_OP_FLAG_CRC_READ_SEED))
-		return DSA_COMP_SUCCESS;
-	if (iommu_dma_read(&x->dma, d->seed_addr, seed, sizeof(*seed), &fa, NULL))
-		return fault(cr, fa, 0, false);
-	return DSA_COMP_SUCCESS;
-}
-
-/* CRC-32C over the source, copying it to @dst unless @dst is 0 with !copy. */
-static uint8_t crc_run(struct dsa_exec *x, const struct dsa_hw_desc *d,
-		       struct dsa_completion_record *cr, bool copy)
-{
-	uint64_t len = d->xfer_size, off = 0;
-	uint32_t seed, state;
-	uint8_t st;
-
-	st = crc_seed(x, d, cr, &seed);
-	if (st != DSA_COMP_SUCCESS)
-		return st;
-	state = ~seed;
-	while (off < len) {
-		void *hs, *hd = NULL;
-		size_t n;
-
-		n = xlat(x, d->src_addr + off, len - off, IOMMU_READ, &hs);
-		if (!n) {
-			st = fault(cr, d->src_addr + off, off, false);
-			break;
-		}
-		if (copy) {
-			n = xlat(x, d->dst_addr + off, n, IOMMU_WRITE, &hd);
-			if (!n) {
-				st = fault(cr, d->dst_addr + off, off, true);
-				break;
-			}
-			memcpy(hd, hs, n);
-		}
-		state = crc32_iscsi(hs, (int)n, state);
-		off += n;
-	}
-	/* on a fault the partial CRC lets software resume with it as the seed */
-	cr->crc_val = (uint32_t)~state;
-	return st;
-}
-
-static uint8_t op_crcgen(struct dsa_exec *x, const struct dsa_hw_desc *d,
-			 struct dsa_completion_record *cr)
-{
-	return crc_run(x, d, cr, false);
-}
-
-static uint8_t op_copy_crc(struct dsa_exec *x, const struct dsa_hw_desc *d,
-			   struct dsa_completion_record *cr)
-{
-	if (overlap(d->src_addr, d->dst_addr, d->xfer_size))
-		return DSA_COMP_OVERLAP_BUFFERS;
-	return crc_run(x, d, cr, true);
-}
-
-static uint8_t op_dualcast(struct dsa_exec *x, const struct dsa_hw_desc *d,
-			   struct dsa_completion_record *cr)
-{
-	uint64_t len = d->xfer_size, off = 0, d1 = d->dst_addr, d2 = d->dest2;
-
-	/* both destinations must share their offset within a 4 KiB page */
-	if ((d1 ^ d2) & 0xfff)
-		return DSA_COMP_DCAST_ERR;
-	if (overlap(d->src_addr, d1, len) || overlap(d->src_addr, d2, len) || overlap(d1, d2, len))
-		return DSA_COMP_OVERLAP_BUFFERS;
-	while (off < len) {
-		void *hs, *h1, *h2;
-		size_t n;
-
-		n = xlat(x, d->src_addr + off, len - off, IOMMU_READ, &hs);
-		if (!n)
-			return fault(cr, d->src_addr + off, off, false);
-		n = xlat(x, d1 + off, n, IOMMU_WRITE, &h1);
-		if (!n)
-			return fault(cr, d1 + off, off, true);
-		n = xlat(x, d2 + off, n, IOMMU_WRITE, &h2);
-		if (!n)
-			return fault(cr, d2 + off, off, true);
-		memcpy(h1, hs, n);
-		memcpy(h2, hs, n);
-		off += n;
+	for (i = 0; i < n; i++) {
+		if (!(r[i].prot & IOMMU_WRITE))
+			continue;
+		r[i].prot = IOMMU_READ;
+		if (range_missing(x, &r[i], &fa))
+			return dsa_fault(cr, fa, d->xfer_size, false);
 	}
 	return DSA_COMP_SUCCESS;
 }
+
+/* ---- Batch --------------------------------------------------------------------- */
 
 /* Check, run and complete one descriptor of a batch. Return: its status. */
 static uint8_t batch_one(struct dsa_exec *x, const struct dsa_hw_desc *sub, unsigned int idx)
@@ -385,19 +371,27 @@ static uint8_t batch_one(struct dsa_exec *x, const struct dsa_hw_desc *sub, unsi
 	uint8_t st;
 
 	memset(&cr, 0, sizeof(cr));
+	x->batch_idx = idx;
 	st = dsa_desc_check(x, sub, &cr);
 	if (!st)
 		st = dsa_op_run(x, sub, &cr);
-	x->batch_idx = idx;
 	dsa_desc_complete(x, sub, &cr, st);
 	return st;
 }
 
+/*
+ * Batch: the list is read by DMA one descriptor at a time; each runs with
+ * the batch's PASID and privilege and writes its own record and interrupt.
+ * A descriptor with Fence waits for those before it (they ran in order) and
+ * is abandoned, with the rest, after a failure or false predicate. Status:
+ * SUCCESS if every descriptor succeeded, else BATCH_FAIL; descs_completed
+ * (bytes_completed) is the number processed.
+ */
 static uint8_t op_batch(struct dsa_exec *x, const struct dsa_hw_desc *d,
 			struct dsa_completion_record *cr)
 {
-	struct dsa_exec sub_x = *x;
 	bool failed = false;
+	uint8_t st = DSA_COMP_SUCCESS;
 	uint32_t i;
 	uint64_t fa;
 
@@ -405,32 +399,44 @@ static uint8_t op_batch(struct dsa_exec *x, const struct dsa_hw_desc *d,
 		return DSA_COMP_DESCLIST_ALIGN;
 	if (d->desc_count < 2 || d->desc_count > x->wq->max_batch)
 		return DSA_COMP_DESC_CNT_ERANGE;
-	sub_x.in_batch = true;
+	x->in_batch = true;
 	for (i = 0; i < d->desc_count; i++) {
 		struct dsa_hw_desc sub;
 
 		if (iommu_dma_read(&x->dma, d->desc_list_addr + (uint64_t)i * DSA_DESC_SIZE,
 				   &sub, sizeof(sub), &fa, NULL)) {
 			cr->fault_addr = fa;
-			cr->bytes_completed = i;
-			return DSA_COMP_BATCH_PAGE_FAULT;
+			st = DSA_COMP_BATCH_PAGE_FAULT;
+			break;
 		}
-		/* a fence waits for the ones before; after a failure it abandons */
 		if ((sub.flags & IDXD_OP_FLAG_FENCE) && failed)
 			break;
-		if (batch_one(&sub_x, &sub, i) != DSA_COMP_SUCCESS)
+		if (dsa_wq_aborting(x->wq, x->pasid)) {
+			st = DSA_STATUS_ABANDONED;
+			break;
+		}
+		switch (batch_one(x, &sub, i)) {
+		case DSA_COMP_SUCCESS:
+			break;
+		case DSA_STATUS_ABANDONED:
+			st = DSA_STATUS_ABANDONED;
+			goto out;
+		default:
 			failed = true;
+		}
 	}
-	cr->bytes_completed = i;	/* descriptors completed */
+out:
+	x->in_batch = false;
+	cr->bytes_completed = i;	/* descriptors processed */
+	if (st != DSA_COMP_SUCCESS)
+		return st;
 	return failed ? DSA_COMP_BATCH_FAIL : DSA_COMP_SUCCESS;
 }
 
-/**
- * dsa_op_run - execute a checked descriptor in @x's window.
- * Return: the completion status; @cr holds the operation's fields.
- */
-uint8_t dsa_op_run(struct dsa_exec *x, const struct dsa_hw_desc *d,
-		   struct dsa_completion_record *cr)
+/* ---- dispatch ----------------------------------------------------------------------- */
+
+static uint8_t op_dispatch(struct dsa_exec *x, const struct dsa_hw_desc *d,
+			   struct dsa_completion_record *cr)
 {
 	switch (d->opcode) {
 	case DSA_OPCODE_NOOP:
@@ -439,24 +445,74 @@ uint8_t dsa_op_run(struct dsa_exec *x, const struct dsa_hw_desc *d,
 	case DSA_OPCODE_BATCH:
 		return op_batch(x, d, cr);
 	case DSA_OPCODE_MEMMOVE:
-		return op_memmove(x, d, cr);
+		return dsa_op_memmove(x, d, cr);
 	case DSA_OPCODE_MEMFILL:
-		return op_memfill(x, d, cr);
+		return dsa_op_memfill(x, d, cr);
 	case DSA_OPCODE_COMPARE:
-		return op_compare(x, d, cr);
+		return dsa_op_compare(x, d, cr);
 	case DSA_OPCODE_COMPVAL:
-		return op_compval(x, d, cr);
+		return dsa_op_compval(x, d, cr);
+	case DSA_OPCODE_CR_DELTA:
+		return dsa_op_cr_delta(x, d, cr);
+	case DSA_OPCODE_AP_DELTA:
+		return dsa_op_ap_delta(x, d, cr);
 	case DSA_OPCODE_DUALCAST:
-		return op_dualcast(x, d, cr);
+		return dsa_op_dualcast(x, d, cr);
 	case DSA_OPCODE_CRCGEN:
-		return op_crcgen(x, d, cr);
+		return dsa_op_crc(x, d, cr, false);
 	case DSA_OPCODE_COPY_CRC:
-		return op_copy_crc(x, d, cr);
+		return dsa_op_crc(x, d, cr, true);
+	case DSA_OPCODE_DIF_CHECK:
+	case DSA_OPCODE_DIF_INS:
+	case DSA_OPCODE_DIF_STRP:
+	case DSA_OPCODE_DIF_UPDT:
+	case DSA_OPCODE_DIX_GEN:
+		return dsa_op_dif(x, d, cr);
+	case DSA_OPCODE_CFLUSH:
+		return dsa_op_cflush(x, d, cr);
+	case DSA_OPCODE_TRANSL_FETCH:
+		return dsa_op_transl_fetch(x, d, cr);
 	}
 	return DSA_COMP_BAD_OPCODE;
 }
 
-/* ---- completion --------------------------------------------------------------- */
+static bool is_page_fault(uint8_t st)
+{
+	st &= DSA_COMP_STATUS_MASK;
+	return st == DSA_COMP_PAGE_FAULT_NOBOF || st == DSA_COMP_PAGE_FAULT_IR;
+}
+
+/**
+ * dsa_op_run - execute a checked descriptor in @x's window (block on fault
+ * and destination readback included).
+ * Return: the completion status, or DSA_STATUS_ABANDONED (report nothing);
+ * @cr holds the operation's fields.
+ */
+uint8_t dsa_op_run(struct dsa_exec *x, const struct dsa_hw_desc *d,
+		   struct dsa_completion_record *cr)
+{
+	bool bof = d->flags & IDXD_OP_FLAG_BOF;
+	uint8_t st;
+
+	if (bof) {
+		st = bof_wait(x, d, cr);
+		if (st)
+			return st;
+	}
+	st = op_dispatch(x, d, cr);
+	if (bof && is_page_fault(st))	/* mapped, then unmapped again */
+		return DSA_COMP_PAGE_FAULT_IR | (st & DSA_COMP_STATUS_WRITE);
+	if ((st == DSA_COMP_SUCCESS || st == DSA_COMP_SUCCESS_PRED) &&
+	    (d->flags & IDXD_OP_FLAG_DRDBK)) {
+		uint8_t rb = readback(x, d, cr);
+
+		if (rb != DSA_COMP_SUCCESS)
+			return rb;
+	}
+	return st;
+}
+
+/* ---- completion ------------------------------------------------------------------- */
 
 /*
  * Write the 32-byte record: bytes 1..31 first, then the status byte with a
@@ -469,10 +525,15 @@ static int write_record(struct dsa_exec *x, uint64_t addr, struct dsa_completion
 	const uint8_t *raw = (const uint8_t *)cr;
 	void *hva;
 
-	if (iommu_dma_write(&x->dma, addr + 1, raw + 1, DSA_COMP_RECORD_SIZE - 1, NULL, NULL))
-		return -EFAULT;
-	if (!iommu_dma_translate(&x->dma, addr, 1, IOMMU_WRITE, &hva))
-		return -EFAULT;
+	if (iommu_dma_translate(&x->dma, addr, DSA_COMP_RECORD_SIZE, IOMMU_WRITE, &hva) ==
+	    DSA_COMP_RECORD_SIZE) {
+		memcpy((uint8_t *)hva + 1, raw + 1, DSA_COMP_RECORD_SIZE - 1);
+	} else {
+		if (iommu_dma_write(&x->dma, addr + 1, raw + 1, DSA_COMP_RECORD_SIZE - 1, NULL, NULL))
+			return -EFAULT;
+		if (!iommu_dma_translate(&x->dma, addr, 1, IOMMU_WRITE, &hva))
+			return -EFAULT;
+	}
 	atomic_store_explicit((_Atomic uint8_t *)hva, status, memory_order_release);
 	return 0;
 }
@@ -513,13 +574,16 @@ static void raise_completion_irq(struct dsa_exec *x, uint16_t h)
  * dsa_desc_complete - report the outcome of a descriptor: the completion
  * record (with CRAV: on any status but success, and on success with RCR),
  * SWERR when there is no record to carry an error or the record cannot be
- * written, then the completion interrupt (RCI with a valid handle).
+ * written, then the completion interrupt (RCI with a valid handle). An
+ * abandoned descriptor reports nothing.
  */
 void dsa_desc_complete(struct dsa_exec *x, const struct dsa_hw_desc *d,
 		       struct dsa_completion_record *cr, uint8_t status)
 {
 	bool ok = true;
 
+	if (status == DSA_STATUS_ABANDONED)
+		return;
 	if (status == DSA_COMP_CRA_ALIGN) {
 		report_swerr(x, d, cr, status, d->completion_addr);
 		ok = false;

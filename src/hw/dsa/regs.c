@@ -21,8 +21,11 @@
 
 #include "hw/dsa/dsa_priv.h"
 
-/* WQCFG writable bits per dword (32-byte stride: dwords 0..7). */
-static const uint32_t wqcfg_wmask[DSA_WQCFG_DWORDS] = {
+/*
+ * WQCFG writable bits per dword; dwords 8..15 (op_config, 64-byte entries
+ * of version 2) take the bits of supported operations (OPCAP).
+ */
+static const uint32_t wqcfg_wmask[8] = {
 	[0] = 0x0000ffff,	/* wq_size */
 	[1] = 0x0000ffff,	/* wq_thresh */
 	[2] = 0x3ffffff3,	/* mode, bof, priority, pasid, pasid_en, priv */
@@ -34,7 +37,11 @@ static const uint32_t wqcfg_wmask[DSA_WQCFG_DWORDS] = {
 				 IMS_CTRL_PASID_MASK)
 #define GENCTRL_WMASK		0x3U		/* softerr_int_en, halt_int_en */
 #define GENCFG_WMASK		0x1000U		/* user_int_en */
+#define GENCFG_RDBUF_WMASK	0x00ffU		/* rdbuf_limit (GRPCAP.rdbuf_limit) */
 #define GRPFLAGS_WMASK		0x3fU		/* tc_a, tc_b */
+/* use_rdbuf_limit, rdbufs_reserved, rdbufs_allowed (GRPCAP.rdbuf_ctrl) */
+#define GRPFLAGS_RDBUF_WMASK	0x0ff0ff80U
+#define GRPFLAGS_HI_WMASK	0x33U		/* desc_ and batch_progress_limit */
 
 static uint32_t bytemask_bits(unsigned int bytemask)
 {
@@ -123,7 +130,8 @@ static void regs_write(struct dsa_hw *hw, unsigned int off, uint32_t val, unsign
 	switch (off) {
 	case IDXD_GENCFG_OFFSET:
 		if (!dsa_dev_enabled(hw))
-			hw->gencfg = merge(hw->gencfg, val, GENCFG_WMASK & m);
+			hw->gencfg = merge(hw->gencfg, val, m & (GENCFG_WMASK |
+				(hw->grpcap.rdbuf_limit ? GENCFG_RDBUF_WMASK : 0)));
 		break;
 	case IDXD_GENCTRL_OFFSET:
 		atomic_store(&hw->genctrl, merge(atomic_load(&hw->genctrl), val, GENCTRL_WMASK & m));
@@ -162,7 +170,9 @@ static uint32_t grpcfg_wmask(struct dsa_hw *hw, unsigned int dw)
 		       (1U << (hw->p.num_engines - first)) - 1;
 	}
 	if (dw == 10)
-		return GRPFLAGS_WMASK;
+		return GRPFLAGS_WMASK | (hw->grpcap.rdbuf_ctrl ? GRPFLAGS_RDBUF_WMASK : 0);
+	if (dw == 11 && hw->grpcap.progress_limit)
+		return GRPFLAGS_HI_WMASK;
 	return 0;
 }
 
@@ -178,9 +188,18 @@ static void grpcfg_write(struct dsa_hw *hw, unsigned int rel, uint32_t val, uint
 
 /* ---- WQCFG ----------------------------------------------------------------- */
 
+static uint32_t wqcfg_dword_wmask(struct dsa_hw *hw, unsigned int dw)
+{
+	if (dw < 8)
+		return wqcfg_wmask[dw];
+	if (!hw->wqcap.op_config)
+		return 0;
+	return (uint32_t)(hw->opcap.bits[(dw - 8) / 2] >> (32 * (dw % 2)));
+}
+
 static uint32_t wqcfg_read(struct dsa_hw *hw, unsigned int rel)
 {
-	unsigned int wqi = rel / DSA_WQCFG_STRIDE, dw = (rel % DSA_WQCFG_STRIDE) / 4;
+	unsigned int wqi = rel / hw->wqcfg_stride, dw = (rel % hw->wqcfg_stride) / 4;
 	struct dsa_wq *wq = &hw->wqs[wqi];
 	unsigned int st;
 
@@ -195,14 +214,14 @@ static uint32_t wqcfg_read(struct dsa_hw *hw, unsigned int rel)
 
 static void wqcfg_write(struct dsa_hw *hw, unsigned int rel, uint32_t val, uint32_t m)
 {
-	unsigned int wqi = rel / DSA_WQCFG_STRIDE, dw = (rel % DSA_WQCFG_STRIDE) / 4;
+	unsigned int wqi = rel / hw->wqcfg_stride, dw = (rel % hw->wqcfg_stride) / 4;
 	uint32_t *slot = &hw->wqcfg[wqi * DSA_WQCFG_DWORDS + dw];
 
 	if (!hw->p.config_en || atomic_load(&hw->wqs[wqi].state) != DSA_WQ_DISABLED)
 		return;
 	if (dw == 0 && dsa_dev_enabled(hw))
 		return;		/* the WQ size partition changes only while disabled */
-	*slot = merge(*slot, val, wqcfg_wmask[dw] & m);
+	*slot = merge(*slot, val, wqcfg_dword_wmask(hw, dw) & m);
 }
 
 /* ---- MSI-X and IMS message stores ---------------------------------------------- */
@@ -280,7 +299,7 @@ static uint32_t bar0_read32(struct dsa_hw *hw, uint64_t off)
 		return regs_read(hw, (unsigned int)off);
 	if (in_table(off, hw->off_grpcfg, (uint64_t)p->num_groups * GRPCFG_SIZE, &rel))
 		return hw->grpcfg[rel / 4];
-	if (in_table(off, hw->off_wqcfg, (uint64_t)p->num_wqs * DSA_WQCFG_STRIDE, &rel))
+	if (in_table(off, hw->off_wqcfg, (uint64_t)p->num_wqs * hw->wqcfg_stride, &rel))
 		return wqcfg_read(hw, rel);
 	if (in_table(off, hw->off_msix_perm, (uint64_t)p->msix_vectors * IDXD_MSIX_PERM_STRIDE, &rel))
 		return rel % IDXD_MSIX_PERM_STRIDE ? 0 :
@@ -305,7 +324,7 @@ static void bar0_write32(struct dsa_hw *hw, uint64_t off, uint32_t val, unsigned
 		regs_write(hw, (unsigned int)off, val, bytes);
 	} else if (in_table(off, hw->off_grpcfg, (uint64_t)p->num_groups * GRPCFG_SIZE, &rel)) {
 		grpcfg_write(hw, rel, val, m);
-	} else if (in_table(off, hw->off_wqcfg, (uint64_t)p->num_wqs * DSA_WQCFG_STRIDE, &rel)) {
+	} else if (in_table(off, hw->off_wqcfg, (uint64_t)p->num_wqs * hw->wqcfg_stride, &rel)) {
 		wqcfg_write(hw, rel, val, m);
 	} else if (in_table(off, hw->off_msix_perm,
 			    (uint64_t)p->msix_vectors * IDXD_MSIX_PERM_STRIDE, &rel)) {
@@ -364,12 +383,24 @@ int dsa_bar0_write(struct dsa_hw *hw, uint64_t off, unsigned int len, uint64_t v
 }
 
 /**
+ * dsa_wqcfg_op_config_reset - WQCFG op_config of WQ @w to its reset value:
+ * every supported operation allowed (version 2; version 1 has no field).
+ */
+void dsa_wqcfg_op_config_reset(struct dsa_hw *hw, unsigned int w)
+{
+	if (hw->wqcap.op_config)
+		memcpy(&hw->wqcfg[w * DSA_WQCFG_DWORDS + 8], hw->opcap.bits, sizeof(hw->opcap.bits));
+}
+
+/**
  * dsa_regs_reset - device reset of BAR0 state (RESET_DEVICE and FLR):
  * GENCFG, GENCTRL, INTCAUSE, CMD, CMDSTS, SWERR, GRPCFG, WQCFG and the
  * interrupt handles. The device must already be disabled.
  */
 void dsa_regs_reset(struct dsa_hw *hw)
 {
+	unsigned int w;
+
 	hw->gencfg = 0;
 	atomic_store(&hw->genctrl, 0);
 	atomic_store(&hw->gensts, IDXD_DEVICE_STATE_DISABLED);
@@ -380,6 +411,8 @@ void dsa_regs_reset(struct dsa_hw *hw)
 	memset(hw->swerr, 0, sizeof(hw->swerr));
 	pthread_mutex_unlock(&hw->err_lock);
 	memset(hw->grpcfg, 0, (size_t)hw->p.num_groups * GRPCFG_SIZE);
-	memset(hw->wqcfg, 0, (size_t)hw->p.num_wqs * DSA_WQCFG_STRIDE);
+	memset(hw->wqcfg, 0, (size_t)hw->p.num_wqs * DSA_WQCFG_DWORDS * 4);
+	for (w = 0; w < hw->p.num_wqs; w++)
+		dsa_wqcfg_op_config_reset(hw, w);
 	dsa_handles_clear(hw);
 }

@@ -226,7 +226,8 @@ int dsa_portal_submit(struct dsa_hw *hw, uint64_t off, const void *buf)
 		return 0;
 	wq = &hw->wqs[wqi];
 	atomic_fetch_add(&wq->submitters, 1);
-	if (atomic_load_explicit(&wq->state, memory_order_acquire) != DSA_WQ_ENABLED) {
+	if (atomic_load_explicit(&wq->state, memory_order_acquire) != DSA_WQ_ENABLED ||
+	    dsa_dev_halted(hw)) {
 		report_dropped(hw, wq, buf, DSA_SWERR_WQ_NOT_ENABLED);
 		goto out;
 	}
@@ -321,7 +322,8 @@ static void drain_pause(struct dsa_wq *wq)
  * dsa_wq_drain - return once every descriptor submitted to @wq before the
  * call (trapped, or written to its mmap portals) has completed, or was
  * dropped if an abort is in progress. Called by commands, with hw->lock.
- * With bus mastering off the engines are stopped: gives up (logged).
+ * With bus mastering off or the device halted no engine runs: gives up
+ * (logged).
  */
 /* Everything written to mapped page @p before the snapshot is in the ring. */
 static bool page_flushed(struct dsa_wq *wq, unsigned int p, const uint64_t *gen0,
@@ -348,14 +350,14 @@ void dsa_wq_drain(struct dsa_hw *hw, struct dsa_wq *wq)
 	}
 	for (p = 0; p < DSA_PORTALS_PER_WQ; p++) {
 		while (!page_flushed(wq, p, gen0, taken0)) {
-			if (!dsa_bus_master(hw))
+			if (!dsa_running(hw))
 				goto out_stuck;
 			drain_pause(wq);
 		}
 	}
 	tail = atomic_load(&wq->tail);
 	while (atomic_load(&wq->head) < tail) {
-		if (!dsa_bus_master(hw))
+		if (!dsa_running(hw))
 			goto out_stuck;
 		drain_pause(wq);
 	}
@@ -363,6 +365,6 @@ void dsa_wq_drain(struct dsa_hw *hw, struct dsa_wq *wq)
 	return;
 
 out_stuck:
-	pr_warn("dsa: WQ %u: drain with bus mastering disabled, %u descriptors left\n",
+	pr_warn("dsa: WQ %u: drain while the device cannot run (bus mastering off or halted), %u descriptors left\n",
 		wq->id, dsa_wq_occupancy(wq));
 }

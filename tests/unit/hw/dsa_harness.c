@@ -23,10 +23,12 @@ void h_setup(struct harness *h, const struct dsa_hw_params *p)
 	uint64_t offs;
 
 	memset(h, 0, sizeof(*h));
-	if (p)
+	if (p) {
 		h->p = *p;
-	else
-		dsa_hw_params_default(&h->p);
+	} else {
+		dsa_hw_params_dsa2(&h->p);
+		h->p.page_req_timeout_ms = WAIT_LIMIT_MS;
+	}
 	h->iommu = iommu_create();
 	h->ir = irq_remap_create(4096);
 	assert_non_null(h->iommu);
@@ -46,6 +48,7 @@ void h_setup(struct harness *h, const struct dsa_hw_params *p)
 	h->wqcfg = (uint32_t)((offs >> 16) & 0xffff) * IDXD_TABLE_MULT;
 	h->msix_perm = (uint32_t)((offs >> 32) & 0xffff) * IDXD_TABLE_MULT;
 	h->ims = (uint32_t)((offs >> 48) & 0xffff) * IDXD_TABLE_MULT;
+	h->wqcfg_stride = 32U << ((h_rd64(h, IDXD_WQCAP_OFFSET) >> 24) & 0xf);
 	{
 		unsigned int c = h_find_cap(h, PCI_CAP_ID_MSIX, false);
 
@@ -59,6 +62,8 @@ void h_teardown(struct harness *h)
 	unsigned int i;
 
 	dsa_hw_destroy(h->hw);
+	if (h->hole_mapped)
+		iommu_unmap(h->dom, H_HOLE, H_HOLE_SIZE);
 	for (i = 0; i < h->nr_irtes; i++)
 		irq_remap_free(h->ir, (unsigned int)h->irtes[i]);
 	iommu_detach_device_pasid(h->iommu, H_RID, IOMMU_NO_PASID);
@@ -138,7 +143,7 @@ void h_grpcfg(struct harness *h, unsigned int grp, uint64_t wqs, uint64_t engine
 
 void h_wqcfg(struct harness *h, unsigned int wq, const union wqcfg *c)
 {
-	uint64_t base = h->wqcfg + (uint64_t)wq * 32;
+	uint64_t base = h_wqcfg_off(h, wq, 0);
 	unsigned int i;
 
 	for (i = 0; i < 8; i++)
@@ -161,6 +166,7 @@ void h_start(struct harness *h, unsigned int nwqs, uint16_t size, unsigned int n
 	unsigned int i;
 
 	h_wqcfg_dedicated(&c, size);
+	c.bof = ((union gen_cap_reg){ .bits = h_rd64(h, IDXD_GENCAP_OFFSET) }).block_on_fault;
 	for (i = 0; i < nwqs; i++)
 		h_wqcfg(h, i, &c);
 	h_grpcfg(h, 0, (1ULL << nwqs) - 1, (1ULL << nengines) - 1);
@@ -175,6 +181,37 @@ int h_submit(struct harness *h, unsigned int wq, unsigned int page, const struct
 		       (uint64_t)page * DSA_PORTAL_SIZE;
 
 	return h->ops->mmio_write_block(h->hw, DSA_WQ_BAR, off, d, sizeof(*d));
+}
+
+unsigned int h_occupancy(struct harness *h, unsigned int wq)
+{
+	return h_rd32(h, h_wqcfg_off(h, wq, WQCFG_OCCUP_IDX)) & WQCFG_OCCUP_MASK;
+}
+
+static void sleep_us(long us);
+
+void h_block(struct harness *h, unsigned int wq, uint32_t pasid,
+	     struct dsa_completion_record *cr)
+{
+	struct dsa_hw_desc d;
+	long i;
+
+	h_desc(h, &d, DSA_OPCODE_MEMFILL, cr);
+	d.flags |= IDXD_OP_FLAG_BOF;
+	d.dst_addr = H_HOLE;
+	d.pattern = 0x0123456789abcdefULL;
+	d.xfer_size = 8;
+	d.pasid = pasid;
+	assert_int_equal(h_submit(h, wq, 0, &d), 0);
+	for (i = 0; i < WAIT_LIMIT_MS * 10L && h_occupancy(h, wq); i++)
+		sleep_us(100);
+	assert_int_equal(h_occupancy(h, wq), 0);
+}
+
+void h_unblock(struct harness *h)
+{
+	assert_int_equal(iommu_map(h->dom, H_HOLE, h->mem + H_MEM_SIZE - H_HOLE_SIZE, H_HOLE_SIZE, IOMMU_READ | IOMMU_WRITE), 0);
+	h->hole_mapped = true;
 }
 
 static void sleep_us(long us)

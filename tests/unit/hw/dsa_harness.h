@@ -37,6 +37,8 @@ static_assert(sizeof(union sw_err_reg) == 32, "SWERR");
 #define H_RID		0x0100
 #define H_IOVA		0x100000000ULL		/* test memory starts here */
 #define H_MEM_SIZE	(16UL << 20)
+#define H_HOLE		(H_IOVA + (64ULL << 20))	/* unmapped until h_unblock() */
+#define H_HOLE_SIZE	4096
 
 struct harness {
 	struct dsa_hw_params p;
@@ -48,11 +50,16 @@ struct harness {
 	uint8_t *mem;
 	uint32_t grpcfg, wqcfg, msix_perm, ims;	/* BAR0 table offsets */
 	uint32_t msix_table, msix_pba;
+	uint32_t wqcfg_stride;		/* 32 << WQCAP.wqcfg_size */
 	int irtes[32];			/* freed by h_teardown() */
 	unsigned int nr_irtes;
+	bool hole_mapped;		/* H_HOLE maps the last page of mem */
 };
 
-/* Build everything; @p NULL = defaults. Memory decode and bus master on. */
+/*
+ * Build everything; @p NULL = dsa_hw_params_dsa2() with a 20 s page-request timeout
+ * (a liveness bound for h_block()). Memory decode and bus master on.
+ */
 void h_setup(struct harness *h, const struct dsa_hw_params *p);
 void h_teardown(struct harness *h);
 
@@ -76,12 +83,19 @@ static inline uint8_t h_cmd_err(struct harness *h, unsigned int cmd, uint32_t op
 }
 
 void h_grpcfg(struct harness *h, unsigned int grp, uint64_t wqs, uint64_t engines);
+/* Write dwords 0..7 of WQ @wq's WQCFG (op_config, if any, keeps its value). */
 void h_wqcfg(struct harness *h, unsigned int wq, const union wqcfg *c);
+/* BAR0 offset of WQCFG dword @dw of WQ @wq. */
+static inline uint64_t h_wqcfg_off(struct harness *h, unsigned int wq, unsigned int dw)
+{
+	return h->wqcfg + (uint64_t)wq * h->wqcfg_stride + 4 * dw;
+}
 /* A dedicated WQ config of @size slots, priority 1, max shifts from GENCAP. */
 void h_wqcfg_dedicated(union wqcfg *c, uint16_t size);
 
 /*
- * Group 0 = WQs [0, nwqs) each of @size slots (dedicated), engines
+ * Group 0 = WQs [0, nwqs) each of @size slots (dedicated, block on fault
+ * when the device has it), engines
  * [0, nengines); enable the device and the WQs. Asserts success.
  */
 void h_start(struct harness *h, unsigned int nwqs, uint16_t size, unsigned int nengines);
@@ -95,6 +109,20 @@ static inline void *h_ptr(struct harness *h, uint64_t off) { return h->mem + off
 
 /* Trapped 64-byte submission to WQ @wq, portal page @page. */
 int h_submit(struct harness *h, unsigned int wq, unsigned int page, const struct dsa_hw_desc *d);
+
+/*
+ * Hold the engine serving WQ @wq: submit (trapped, portal page 0) a
+ * block-on-fault fill of H_HOLE with its record at @cr, and return once an
+ * engine has taken it; it waits there until h_unblock(). @pasid is the
+ * descriptor's (shared WQs; H_HOLE must be mappable there). The WQ needs
+ * WQCFG.bof (h_wqcfg_dedicated() sets it).
+ */
+void h_block(struct harness *h, unsigned int wq, uint32_t pasid,
+	     struct dsa_completion_record *cr);
+/* Map H_HOLE (to the last page of test memory): the held descriptor completes. */
+void h_unblock(struct harness *h);
+/* WQ @wq's occupancy (WQCFG). */
+unsigned int h_occupancy(struct harness *h, unsigned int wq);
 
 /* Wait (bounded) until the record's status is non-zero; return it, 0 on timeout. */
 uint8_t h_wait(const struct dsa_completion_record *cr);

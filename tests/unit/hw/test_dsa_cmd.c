@@ -51,7 +51,7 @@ static uint32_t gensts(struct harness *h)
 
 static unsigned int wq_state(struct harness *h, unsigned int wq)
 {
-	return h_rd32(h, h->wqcfg + wq * 32 + 4 * WQCFG_OCCUP_IDX) >> 30;
+	return h_rd32(h, h_wqcfg_off(h, wq, WQCFG_OCCUP_IDX)) >> 30;
 }
 
 static void test_invalid_command(void **state)
@@ -160,10 +160,11 @@ static void test_enable_wq_errors(void **state)
 	c.priority = 0;
 	h_wqcfg(h, 1, &c);
 	assert_int_equal(h_cmd_err(h, IDXD_CMD_ENABLE_WQ, 1), IDXD_CMDSTS_ERR_WQ_PRIOR);
+	/* block on fault is supported (GENCAP): a WQ may enable it */
 	h_wqcfg_dedicated(&c, 8);
 	c.bof = 1;
 	h_wqcfg(h, 2, &c);
-	assert_int_equal(h_cmd_err(h, IDXD_CMD_ENABLE_WQ, 2), IDXD_CMDSTS_ERR_BOF_EN);
+	assert_int_equal(h_cmd(h, IDXD_CMD_ENABLE_WQ, 2), 0);
 	h_wqcfg_dedicated(&c, 8);
 	c.pasid_en = 1;
 	c.pasid = 3;
@@ -216,6 +217,14 @@ static void test_enable_wq_max_xfer(void **state)
 	h_grpcfg(&h, 0, 1, 1);
 	assert_int_equal(h_cmd(&h, IDXD_CMD_ENABLE_DEVICE, 0), 0);
 	assert_int_equal(h_cmd_err(&h, IDXD_CMD_ENABLE_WQ, 0), IDXD_CMDSTS_ERR_MAX_XFER_SIZE);
+	/* no block on fault on this device (GENCAP): a WQ asking for it is refused */
+	c.max_xfer_shift = 20;
+	c.bof = 1;
+	h_wqcfg(&h, 0, &c);
+	assert_int_equal(h_cmd_err(&h, IDXD_CMD_ENABLE_WQ, 0), IDXD_CMDSTS_ERR_BOF_EN);
+	c.bof = 0;
+	h_wqcfg(&h, 0, &c);
+	assert_int_equal(h_cmd(&h, IDXD_CMD_ENABLE_WQ, 0), 0);
 	h_teardown(&h);
 }
 
@@ -255,8 +264,8 @@ static void test_wq_mask_commands(void **state)
 	/* reset WQ: disabled, its configuration cleared but the size kept */
 	assert_int_equal(h_cmd(h, IDXD_CMD_RESET_WQ, idxd_wq_mask_operand(3)), 0);
 	assert_int_equal(wq_state(h, 3), IDXD_WQCFG_STATE_DISABLED);
-	assert_int_equal(h_rd32(h, h->wqcfg + 3 * 32) & 0xffff, 16);
-	assert_int_equal(h_rd32(h, h->wqcfg + 3 * 32 + 8), 0);
+	assert_int_equal(h_rd32(h, h_wqcfg_off(h, 3, 0)) & 0xffff, 16);
+	assert_int_equal(h_rd32(h, h_wqcfg_off(h, 3, 2)), 0);
 	assert_int_equal(h_cmd_err(h, IDXD_CMD_ENABLE_WQ, 3), IDXD_CMDSTS_ERR_WQ_PRIOR);
 
 	/* device-wide and PASID variants */
@@ -418,7 +427,7 @@ static void submit_nops(struct harness *h, unsigned int wq, struct dsa_completio
 /* Occupancy is visible in WQCFG while descriptors wait. */
 static unsigned int occupancy(struct harness *h, unsigned int wq)
 {
-	return h_rd32(h, h->wqcfg + wq * 32 + 4 * WQCFG_OCCUP_IDX) & 0xffff;
+	return h_rd32(h, h_wqcfg_off(h, wq, WQCFG_OCCUP_IDX)) & 0xffff;
 }
 
 static void test_drain_waits(void **state)

@@ -388,7 +388,7 @@ static void test_batch(void **state)
 
 	/* a failure, then a fenced descriptor: the rest is abandoned */
 	memset(rec(h, 0), 0, 4 * 32);
-	list[0].opcode = DSA_OPCODE_CR_DELTA;
+	list[0].opcode = 0x0b;		/* no such operation */
 	list[1].flags |= IDXD_OP_FLAG_FENCE;
 	assert_int_equal(run(h, &d, bcr), DSA_COMP_BATCH_FAIL);
 	assert_int_equal(bcr->bytes_completed, 1);
@@ -402,6 +402,13 @@ static void test_batch(void **state)
 	list[1].flags &= ~IDXD_OP_FLAG_FENCE;
 	assert_int_equal(run(h, &d, bcr), DSA_COMP_BATCH_FAIL);
 	assert_int_equal(bcr->bytes_completed, 3);
+	assert_int_equal(rec(h, 1)->status, DSA_COMP_BAD_OPCODE);
+	assert_int_equal(rec(h, 3)->status, DSA_COMP_SUCCESS);
+
+	/* neither is a Drain */
+	memset(rec(h, 0), 0, 4 * 32);
+	list[0].opcode = DSA_OPCODE_DRAIN;
+	assert_int_equal(run(h, &d, bcr), DSA_COMP_BATCH_FAIL);
 	assert_int_equal(rec(h, 1)->status, DSA_COMP_BAD_OPCODE);
 	assert_int_equal(rec(h, 3)->status, DSA_COMP_SUCCESS);
 
@@ -477,7 +484,7 @@ static void test_desc_errors(void **state)
 	struct dsa_completion_record *cr = rec(h, 0);
 	struct dsa_hw_desc d;
 
-	h_desc(h, &d, DSA_OPCODE_CR_DELTA, cr);
+	h_desc(h, &d, 0x0b, cr);
 	assert_int_equal(run(h, &d, cr), DSA_COMP_BAD_OPCODE);
 
 	h_desc(h, &d, 0x42, cr);
@@ -487,9 +494,9 @@ static void test_desc_errors(void **state)
 	d.src_addr = H_IOVA + SRC;
 	d.dst_addr = H_IOVA + DST;
 	d.xfer_size = 64;
-	d.flags |= IDXD_OP_FLAG_BOF | IDXD_OP_FLAG_CR | 0x400000;
+	d.flags |= IDXD_OP_FLAG_CRSTS | IDXD_OP_FLAG_CR | 0x400000;
 	assert_int_equal(run(h, &d, cr), DSA_COMP_INVALID_FLAGS);
-	assert_int_equal(cr->invalid_flags, IDXD_OP_FLAG_BOF | IDXD_OP_FLAG_CR | 0x400000);
+	assert_int_equal(cr->invalid_flags, IDXD_OP_FLAG_CRSTS | IDXD_OP_FLAG_CR | 0x400000);
 
 	h_desc(h, &d, DSA_OPCODE_MEMMOVE, cr);
 	d.src_addr = H_IOVA + SRC;
@@ -668,6 +675,7 @@ static void shared_wq(struct harness *h, bool priv, uint16_t thresh, uint16_t si
 	c.mode = 0;
 	c.pasid_en = 1;
 	c.priv = priv;
+	c.bof = 1;
 	c.wq_thresh = thresh;
 	h_wqcfg(h, 0, &c);
 	assert_int_equal(h_cmd(h, IDXD_CMD_ENABLE_DEVICE, 0), 0);
@@ -856,19 +864,21 @@ static void test_wq_full(void **state)
 	union sw_err_reg e;
 	unsigned int i;
 
-	/* bus mastering off: engines stop taking descriptors, the ring fills */
-	h_cfg_wr(h, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	/* the engine is held: the ring fills */
+	h_block(h, 0, 0, rec(h, 40));
 	for (i = 0; i < 32; i++) {
 		h_desc(h, &d, DSA_OPCODE_NOOP, rec(h, i));
 		assert_int_equal(h_submit(h, 0, 0, &d), 0);
 	}
+	assert_int_equal(h_occupancy(h, 0), 32);
 	assert_int_equal(swerr(h).valid, 0);
 	h_desc(h, &d, DSA_OPCODE_NOOP, rec(h, 32));
 	assert_int_equal(h_submit(h, 0, 0, &d), 0);	/* posted: cannot be refused */
 	e = swerr(h);
 	assert_int_equal(e.valid, 1);
 	assert_int_equal(e.error, DSA_SWERR_DWQ_FULL);
-	h_cfg_wr(h, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	h_unblock(h);
+	assert_int_equal(h_wait(rec(h, 40)), DSA_COMP_SUCCESS);
 	for (i = 0; i < 32; i++)
 		assert_int_equal(h_wait(rec(h, i)), DSA_COMP_SUCCESS);
 	assert_int_equal(h_cmd(h, IDXD_CMD_DRAIN_ALL, 0), 0);
@@ -883,7 +893,7 @@ static void test_swq_full_and_threshold(void **state)
 
 	assert_int_equal(iommu_attach_device_pasid(h->dom, H_RID, 4), 0);
 	shared_wq(h, false, 2, 4);
-	h_cfg_wr(h, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	h_block(h, 0, 4, rec(h, 40));
 	for (i = 0; i < 4; i++) {
 		h_desc(h, &d, DSA_OPCODE_NOOP, rec(h, i));
 		d.pasid = 4;
@@ -891,14 +901,18 @@ static void test_swq_full_and_threshold(void **state)
 		if (i >= 2)
 			assert_int_equal(h_submit(h, 0, 2, &d), -EAGAIN);
 		assert_int_equal(h_submit(h, 0, i < 2 ? 2 : 0, &d), 0);
+		assert_int_equal(h_occupancy(h, 0), i + 1);
 	}
 	h_desc(h, &d, DSA_OPCODE_NOOP, rec(h, 4));
 	d.pasid = 4;
 	assert_int_equal(h_submit(h, 0, 0, &d), -EAGAIN);	/* ENQCMD retry */
 	assert_int_equal(swerr(h).valid, 0);
-	h_cfg_wr(h, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	h_unblock(h);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(h_wait(rec(h, i)), DSA_COMP_SUCCESS);
+	/* accepted on retry once there is room */
+	assert_int_equal(h_submit(h, 0, 0, &d), 0);
+	assert_int_equal(h_wait(rec(h, 4)), DSA_COMP_SUCCESS);
 	iommu_detach_device_pasid(h->iommu, H_RID, 4);
 }
 

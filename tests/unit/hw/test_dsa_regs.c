@@ -186,19 +186,35 @@ static void test_capability_registers(void **state)
 	uint64_t opcap[4];
 	unsigned int i;
 
-	assert_int_equal(h_rd32(h, IDXD_VER_OFFSET), DEVICE_VERSION_1);
+	assert_int_equal(h_rd32(h, IDXD_VER_OFFSET), DEVICE_VERSION_2);
 	assert_int_equal(gc.cmd_cap, 1);
 	assert_int_equal(gc.config_en, 1);
 	assert_int_equal(gc.max_xfer_shift, 31);
 	assert_int_equal(gc.max_batch_shift, 10);
 	assert_int_equal(gc.max_ims_mult * IDXD_IMS_MULT, 2048);
-	assert_int_equal(gc.block_on_fault, 0);
+	/* block on fault, overlapping copies, cache control, readback */
+	assert_int_equal(gc.block_on_fault, 1);
+	assert_int_equal(gc.overlap_copy, 1);
+	assert_int_equal(gc.cache_control_mem, 1);
+	assert_int_equal(gc.cache_control_cache, 1);
+	assert_int_equal(gc.dest_readback, 1);
+	/* not implemented: drain readback, event log, batch continuation */
+	assert_int_equal(gc.drain_readback, 0);
+	assert_int_equal(gc.evl_support, 0);
+	assert_int_equal(gc.batch_continuation, 0);
 	assert_int_equal(wc.num_wqs, 8);
 	assert_int_equal(wc.total_wq_size, 128);
-	assert_int_equal(wc.wqcfg_size, 0);
+	assert_int_equal(wc.wqcfg_size, 1);		/* 64-byte WQCFG */
+	assert_int_equal(wc.op_config, 1);
 	assert_int_equal(wc.shared_mode, 1);
 	assert_int_equal(wc.dedicated_mode, 1);
+	assert_int_equal(wc.priority, 1);
+	assert_int_equal(wc.occupancy, 1);
 	assert_int_equal(grc.num_groups, 4);
+	assert_int_equal(grc.total_rdbufs, 96);
+	assert_int_equal(grc.rdbuf_ctrl, 1);
+	assert_int_equal(grc.rdbuf_limit, 1);
+	assert_int_equal(grc.progress_limit, 1);
 	assert_int_equal(ec.num_engines, 4);
 
 	/* OPCAP lists exactly the implemented operations */
@@ -207,8 +223,13 @@ static void test_capability_registers(void **state)
 	assert_int_equal(opcap[0], (1ULL << DSA_OPCODE_NOOP) | (1ULL << DSA_OPCODE_BATCH) |
 			 (1ULL << DSA_OPCODE_DRAIN) | (1ULL << DSA_OPCODE_MEMMOVE) |
 			 (1ULL << DSA_OPCODE_MEMFILL) | (1ULL << DSA_OPCODE_COMPARE) |
-			 (1ULL << DSA_OPCODE_COMPVAL) | (1ULL << DSA_OPCODE_DUALCAST) |
-			 (1ULL << DSA_OPCODE_CRCGEN) | (1ULL << DSA_OPCODE_COPY_CRC));
+			 (1ULL << DSA_OPCODE_COMPVAL) | (1ULL << DSA_OPCODE_CR_DELTA) |
+			 (1ULL << DSA_OPCODE_AP_DELTA) | (1ULL << DSA_OPCODE_DUALCAST) |
+			 (1ULL << DSA_OPCODE_TRANSL_FETCH) |
+			 (1ULL << DSA_OPCODE_CRCGEN) | (1ULL << DSA_OPCODE_COPY_CRC) |
+			 (1ULL << DSA_OPCODE_DIF_CHECK) | (1ULL << DSA_OPCODE_DIF_INS) |
+			 (1ULL << DSA_OPCODE_DIF_STRP) | (1ULL << DSA_OPCODE_DIF_UPDT) |
+			 (1ULL << DSA_OPCODE_DIX_GEN) | (1ULL << DSA_OPCODE_CFLUSH));
 	assert_int_equal(opcap[1] | opcap[2] | opcap[3], 0);
 
 	/* CMDCAP: commands 1..14 */
@@ -216,14 +237,14 @@ static void test_capability_registers(void **state)
 
 	/* OFFSETS: tables inside BAR0, in 256-byte units, non-overlapping */
 	assert_true(h->grpcfg >= 0x100 && h->wqcfg >= h->grpcfg + 4 * GRPCFG_SIZE);
-	assert_true(h->msix_perm >= h->wqcfg + 8 * 32);
+	assert_true(h->msix_perm >= h->wqcfg + 8 * h->wqcfg_stride);
 	assert_true(h->ims > h->msix_perm && h->ims % 0x100 == 0);
 	assert_true(h->msix_table > h->msix_perm && h->msix_pba > h->msix_table);
 
 	/* 8-byte and 4-byte views agree; sub-dword reads */
 	assert_int_equal(h_rd32(h, IDXD_GENCAP_OFFSET), (uint32_t)gc.bits);
 	assert_int_equal(h_rd32(h, IDXD_GENCAP_OFFSET + 4), (uint32_t)(gc.bits >> 32));
-	assert_int_equal(h_rd(h, IDXD_VER_OFFSET + 1, 1), 0x01);
+	assert_int_equal(h_rd(h, IDXD_VER_OFFSET + 1, 1), 0x02);
 	assert_int_equal(h_rd(h, IDXD_WQCAP_OFFSET + 2, 2), (wc.bits >> 16) & 0xffff);
 
 	/* all read-only: writes dropped */
@@ -236,7 +257,7 @@ static void test_capability_registers(void **state)
 	h_wr32(h, IDXD_GENSTATS_OFFSET, 3);
 	h_wr32(h, IDXD_CMDSTS_OFFSET, 0xff);
 	assert_int_equal(h_rd64(h, IDXD_GENCAP_OFFSET), gc.bits);
-	assert_int_equal(h_rd32(h, IDXD_VER_OFFSET), DEVICE_VERSION_1);
+	assert_int_equal(h_rd32(h, IDXD_VER_OFFSET), DEVICE_VERSION_2);
 	assert_int_equal(h_rd64(h, IDXD_WQCAP_OFFSET), wc.bits);
 	assert_int_equal(h_rd64(h, IDXD_OPCAP_OFFSET), opcap[0]);
 	assert_int_equal(h_rd32(h, IDXD_CMDCAP_OFFSET), 0x7ffe);
@@ -261,12 +282,12 @@ static void test_control_registers(void **state)
 	h_wr(h, IDXD_GENCTRL_OFFSET, 1, 0x1);
 	assert_int_equal(h_rd32(h, IDXD_GENCTRL_OFFSET), 0x1);
 
-	/* GENCFG: RW while disabled, locked while enabled */
+	/* GENCFG: RW while disabled (user_int_en, rdbuf_limit), locked while enabled */
 	h_wr32(h, IDXD_GENCFG_OFFSET, 0xffffffff);
-	assert_int_equal(h_rd32(h, IDXD_GENCFG_OFFSET), 0x1000);
+	assert_int_equal(h_rd32(h, IDXD_GENCFG_OFFSET), 0x10ff);
 	h_start(h, 1, 16, 1);
 	h_wr32(h, IDXD_GENCFG_OFFSET, 0);
-	assert_int_equal(h_rd32(h, IDXD_GENCFG_OFFSET), 0x1000);
+	assert_int_equal(h_rd32(h, IDXD_GENCFG_OFFSET), 0x10ff);
 
 	/* INTCAUSE: RW1C. A command with int_req sets CMD. */
 	{
@@ -342,7 +363,10 @@ static void test_grpcfg_wqcfg_access(void **state)
 	union wqcfg c;
 	unsigned int i;
 
-	/* GRPCFG: only bits of existing WQs/engines and the TC fields */
+	/*
+	 * GRPCFG: only bits of existing WQs/engines; flags: traffic classes,
+	 * read-buffer controls (GRPCAP.rdbuf_ctrl), progress limits (2.0)
+	 */
 	h_wr64(h, g + GRPCFG_WQS_OFFSET, ~0ULL);
 	h_wr64(h, g + GRPCFG_WQS_OFFSET + 8, ~0ULL);
 	h_wr64(h, g + GRPCFG_ENGINES_OFFSET, ~0ULL);
@@ -351,19 +375,41 @@ static void test_grpcfg_wqcfg_access(void **state)
 	assert_int_equal(h_rd64(h, g + GRPCFG_WQS_OFFSET), 0xff);
 	assert_int_equal(h_rd64(h, g + GRPCFG_WQS_OFFSET + 8), 0);
 	assert_int_equal(h_rd64(h, g + GRPCFG_ENGINES_OFFSET), 0xf);
-	assert_int_equal(h_rd64(h, g + GRPCFG_FLAGS_OFFSET), 0x3f);
+	{
+		union group_flags f = { .bits = h_rd64(h, g + GRPCFG_FLAGS_OFFSET) };
+
+		assert_int_equal(f.tc_a, 7);
+		assert_int_equal(f.tc_b, 7);
+		assert_int_equal(f.use_rdbuf_limit, 1);
+		assert_int_equal(f.rdbufs_reserved, 0xff);
+		assert_int_equal(f.rdbufs_allowed, 0xff);
+		assert_int_equal(f.desc_progress_limit, 3);
+		assert_int_equal(f.batch_progress_limit, 3);
+		assert_int_equal(f.rsvd | f.rsvd2 | f.rsvd3 | f.rsvd4 | f.rsvd5, 0);
+	}
 	assert_int_equal(h_rd64(h, g + 48), 0);
 
-	/* WQCFG: writable fields only; occupancy and state read-only */
-	for (i = 0; i < 8; i++)
+	/*
+	 * WQCFG: writable fields only; occupancy and state read-only; the
+	 * 64-byte entry of version 2 ends with op_config, which starts with
+	 * every supported operation allowed and takes only OPCAP's bits
+	 */
+	for (i = 8; i < 16; i++)
+		assert_int_equal(h_rd32(h, w + 4 * i),
+				 (uint32_t)(h_rd64(h, IDXD_OPCAP_OFFSET + 8 * ((i - 8) / 2)) >>
+					    (32 * (i % 2))));
+	for (i = 0; i < 16; i++)
 		h_wr32(h, w + 4 * i, 0xffffffff);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 16; i++)
 		c.bits[i] = h_rd32(h, w + 4 * i);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(c.op_config[i], h_rd64(h, IDXD_OPCAP_OFFSET + 8 * i));
 	assert_int_equal(c.wq_size, 0xffff);
 	assert_int_equal(c.wq_thresh, 0xffff);
 	assert_int_equal(c.mode, 1);
 	assert_int_equal(c.priority, 0xf);
 	assert_int_equal(c.pasid, 0xfffff);
+	assert_int_equal(c.bof, 1);
 	assert_int_equal(c.wq_ats_disable, 0);
 	assert_int_equal(c.max_xfer_shift, 31);
 	assert_int_equal(c.max_batch_shift, 15);
@@ -372,6 +418,7 @@ static void test_grpcfg_wqcfg_access(void **state)
 
 	/* enabled: GRPCFG locked; enabled WQ's WQCFG locked, others (not size) writable */
 	h_grpcfg(h, 0, 0, 0);
+	h_wr64(h, g + GRPCFG_FLAGS_OFFSET, 0);
 	for (i = 0; i < 8; i++)
 		h_wr32(h, w + 4 * i, 0);
 	h_start(h, 1, 16, 1);
@@ -381,10 +428,10 @@ static void test_grpcfg_wqcfg_access(void **state)
 	assert_int_equal(h_rd32(h, w) & 0xffff, 16);
 	c.bits[WQCFG_OCCUP_IDX] = h_rd32(h, w + 4 * WQCFG_OCCUP_IDX);
 	assert_int_equal(c.wq_state, IDXD_WQCFG_STATE_ENABLED);
-	h_wr32(h, w + 32 + 8, 0x10);	/* WQ 1 priority: allowed */
-	assert_int_equal(h_rd32(h, w + 32 + 8), 0x10);
-	h_wr32(h, w + 32, 8);		/* WQ 1 size: only with the device disabled */
-	assert_int_equal(h_rd32(h, w + 32), 0);
+	h_wr32(h, w + h->wqcfg_stride + 8, 0x10);	/* WQ 1 priority: allowed */
+	assert_int_equal(h_rd32(h, w + h->wqcfg_stride + 8), 0x10);
+	h_wr32(h, w + h->wqcfg_stride, 8);		/* WQ 1 size: only with the device disabled */
+	assert_int_equal(h_rd32(h, w + h->wqcfg_stride), 0);
 }
 
 static void test_config_en_zero(void **state)
