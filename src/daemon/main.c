@@ -3,7 +3,7 @@
  * siovd: hosts emulated DSA devices, drives them with the idxd PF driver and
  * serves the virtual DSA devices (mdevs of type idxd-1dwq-v1) over vfio-user.
  *
- *   siovd [--config FILE] [--rundir DIR] [--moddir DIR] [-v]
+ *   siovd [--config FILE] [--rundir DIR] [--moddir DIR] [--sysfs DIR] [-v]
  *
  * Start-up order: the machine (platform: sysfs, IOMMU, interrupt remapping,
  * irq core, pci and auxiliary buses), the module loader on the module
@@ -32,6 +32,7 @@
 #include <json-c/json.h>
 
 #include "daemon/control.h"
+#include "fuse/sysfs_fuse.h"
 #include "base/device.h"
 #include "base/module.h"
 #include "idxd/idxd_config.h"
@@ -47,6 +48,8 @@
 struct siovd {
 	const char *config_path;
 	const char *moddir;
+	const char *sysfs_mnt;		/* --sysfs */
+	struct sysfs_fuse *sysfs_fuse;
 	char rundir[256];
 	struct evloop *loop;
 	struct platform platform;
@@ -58,13 +61,15 @@ struct siovd {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: siovd [--config FILE] [--rundir DIR] [--moddir DIR] [-v]\n"
+		"usage: siovd [--config FILE] [--rundir DIR] [--moddir DIR] [--sysfs DIR] [-v]\n"
 		"  --config FILE  accel-config JSON profile (save-config format);\n"
 		"                 default: the embedded profile (dsa0, two dedicated mdev WQs)\n"
 		"  --rundir DIR   sockets: DIR/control.sock, DIR/vfio-user/UUID.sock;\n"
 		"                 default /run/siovd as root, $XDG_RUNTIME_DIR/siovd otherwise\n"
 		"  --moddir DIR   driver modules and their index (modules.alias, modules.dep);\n"
 		"                 default " SIOVD_MODULE_DIR "\n"
+		"  --sysfs DIR    serve the sysfs tree through FUSE at DIR (DIR/bus/dsa is\n"
+		"                 /sys/bus/dsa); `siovctl shell` grafts it onto /sys\n"
 		"  -v             more logging (-vv: debug)\n");
 }
 
@@ -74,6 +79,7 @@ static int parse_args(struct siovd *d, int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "rundir", required_argument, NULL, 'r' },
 		{ "moddir", required_argument, NULL, 'm' },
+		{ "sysfs", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -89,6 +95,9 @@ static int parse_args(struct siovd *d, int argc, char **argv)
 			break;
 		case 'm':
 			d->moddir = optarg;
+			break;
+		case 'S':
+			d->sysfs_mnt = optarg;
 			break;
 		case 'r':
 			if (strlen(optarg) >= sizeof(d->rundir)) {
@@ -361,6 +370,45 @@ static void stop_drivers(struct siovd *d)
 	module_loader_exit();
 }
 
+/* ---- --sysfs: the attribute tree through FUSE (src/fuse) ---------------- */
+
+/*
+ * Mount the complete tree (after the profile) before the control socket
+ * answers, so that whoever waits for the socket finds the mount serving.
+ * RUNDIR/sysfs points at the mountpoint: `siovctl shell` finds it there.
+ */
+static int siovd_sysfs_serve(struct siovd *d)
+{
+	char link[512];
+
+	if (!d->sysfs_mnt)
+		return 0;
+	d->sysfs_fuse = sysfs_fuse_mount(d->loop, d->sysfs_mnt);
+	if (!d->sysfs_fuse) {
+		pr_err("cannot serve the sysfs tree at %s: %s", d->sysfs_mnt, strerror(errno));
+		return -errno;
+	}
+	snprintf(link, sizeof(link), "%s/sysfs", d->rundir);
+	unlink(link);
+	if (symlink(sysfs_fuse_mountpoint(d->sysfs_fuse), link))
+		pr_warn("cannot link %s to the mount: %s", link, strerror(errno));
+	printf("siovd: sysfs tree at %s\n", sysfs_fuse_mountpoint(d->sysfs_fuse));
+	return 0;
+}
+
+/* Unmount before anything the tree shows goes away. */
+static void siovd_sysfs_stop(struct siovd *d)
+{
+	char link[512];
+
+	if (!d->sysfs_fuse)
+		return;
+	sysfs_fuse_unmount(d->sysfs_fuse);
+	d->sysfs_fuse = NULL;
+	snprintf(link, sizeof(link), "%s/sysfs", d->rundir);
+	unlink(link);
+}
+
 static int siovd_start(struct siovd *d)
 {
 	char path[512];
@@ -390,6 +438,9 @@ static int siovd_start(struct siovd *d)
 	rc = load_config(d);
 	if (rc)
 		return rc;
+	rc = siovd_sysfs_serve(d);
+	if (rc)
+		return rc;
 	snprintf(path, sizeof(path), "%s/%s", d->rundir, CONTROL_SOCK_NAME);
 	d->control = control_server_create(d->loop, path);
 	if (!d->control) {
@@ -405,6 +456,7 @@ static int siovd_start(struct siovd *d)
 
 static void siovd_stop(struct siovd *d)
 {
+	siovd_sysfs_stop(d);
 	control_server_destroy(d->control);
 	d->control = NULL;
 	stop_drivers(d);

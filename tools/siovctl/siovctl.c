@@ -9,6 +9,7 @@
  *   siovctl [--rundir DIR] [--timeout SECS] readlink PATH
  *   siovctl [--rundir DIR] [--timeout SECS] ping
  *   siovctl [--rundir DIR] [--timeout SECS] stats
+ *   siovctl [--rundir DIR] shell [--sysfs DIR] [-v] [--] [CMD [ARG...]]
  *
  * Exit status: 0 on success, 1 when siovd refused (the errno is printed),
  * 2 on usage errors, 3 when the daemon cannot be reached.
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "daemon/control.h"
+#include "shell.h"
 
 static void usage(FILE *f)
 {
@@ -35,6 +37,10 @@ static void usage(FILE *f)
 		"  readlink PATH      print a symlink's target\n"
 		"  ping               check that siovd answers\n"
 		"  stats              resource counters (fds, devices, virqs, IRTEs, PASIDs)\n"
+		"  shell [--sysfs DIR] [-v] [--] [CMD...]\n"
+		"                     run CMD (default $SHELL) in a private mount namespace where\n"
+		"                     the tree `siovd --sysfs DIR` serves is grafted onto /sys\n"
+		"                     (accel-config, mdevctl); exit 3 when siovd stops serving it\n"
 		"  --timeout SECS     keep retrying to connect for SECS seconds\n");
 }
 
@@ -115,6 +121,34 @@ static int read_reply(int fd, char **payload, size_t *len)
 	return (int)status;
 }
 
+/* siovctl shell [--sysfs DIR] [-v] [--] [CMD [ARG...]] */
+static int shell_main(const char *rundir, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sysfs", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ 0 },
+	};
+	const char *mnt = NULL;
+	int c, verbose = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+s:v", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			mnt = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	return siovctl_shell(rundir, mnt, argv + optind, verbose);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -130,7 +164,8 @@ int main(int argc, char **argv)
 	int c, fd, status;
 
 	siovd_default_rundir(rundir, sizeof(rundir));
-	while ((c = getopt_long(argc, argv, "r:t:h", opts, NULL)) != -1) {
+	/* "+": options end at the command (its arguments may start with '-') */
+	while ((c = getopt_long(argc, argv, "+r:t:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			snprintf(rundir, sizeof(rundir), "%s", optarg);
@@ -151,6 +186,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind];
+	if (!strcmp(cmd, "shell"))
+		return shell_main(rundir, argc - optind, argv + optind);
 	path = optind + 1 < argc ? argv[optind + 1] : NULL;
 	if ((!strcmp(cmd, "ping") || !strcmp(cmd, "stats")) && optind + 1 == argc)
 		c = asprintf(&req, "%s\n", cmd);
