@@ -7,7 +7,8 @@ set -eu
 PKGS="gcc make meson ninja-build pkg-config \
 libjson-c-dev libisal-dev libcmocka-dev uuid-dev linux-libc-dev \
 accel-config accel-config-test \
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev \
+fuse3 libfuse3-dev mdevctl"
 
 missing=""
 for p in $PKGS; do
