@@ -103,7 +103,10 @@ static void send_version(int fd)
 	assert_true(recv(fd, buf, sizeof(buf), 0) > 0);
 }
 
-/* Flood mdev A with REGION_READs of BAR0 (4 KiB each); maybe never read. */
+/*
+ * Flood mdev A with REGION_READs of its whole config space (4 KiB replies,
+ * so that a client that never reads fills the server's reply bound fast).
+ */
 static void *flood_main(void *arg)
 {
 	struct flood *f = arg;
@@ -112,7 +115,7 @@ static void *flood_main(void *arg)
 		struct vfio_user_region_access a;
 	} __attribute__((packed)) m = {
 		.h = { .command = VFIO_USER_REGION_READ, .msg_size = sizeof(m) },
-		.a = { .offset = 0, .region = VFIO_PCI_BAR0_REGION_INDEX, .count = 4 },
+		.a = { .offset = 0, .region = VFIO_PCI_CONFIG_REGION_INDEX, .count = 4096 },
 	};
 	char sink[65536];
 	int fd = connect_to(f->sock);
@@ -174,7 +177,7 @@ static void run_flood(struct e2e_daemon *d, struct vdsa_dev *dev, const char *so
 	usleep(100000);
 	measure(dev, &q50, &q99);
 	/* a client that never reads its replies is dropped within a while */
-	for (i = 0; i < 300 && !read_replies && !f.dropped; i++)
+	for (i = 0; i < 2000 && !read_replies && !f.dropped; i++)
 		usleep(10000);
 	atomic_store(&f.stop, true);
 	pthread_join(t, NULL);
