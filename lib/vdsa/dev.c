@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libvdsa: the user-space driver of a virtual DSA with one dedicated WQ.
+ * libvdsa: the user-space driver of a virtual DSA with one dedicated WQ,
+ * and of a whole DSA function that it configures itself (PF mode).
  *
  * Every register access is a trapped REGION_READ/REGION_WRITE of 4 or 8
  * bytes on BAR0; every device command goes through vdsa_dev_cmd(), which
@@ -23,6 +24,7 @@
 #define VDSA_IRQ_VECTOR		1	/* completions; 0 is errors/commands */
 #define VDSA_NR_EVENTFDS	2
 #define VDSA_SLOTS_PER_PAGE	(DSA_PORTAL_SIZE / DSA_DESC_SIZE)
+#define VDSA_MAX_PRIORITY	15	/* WQCFG.priority is 4 bits */
 
 struct vdsa_dev {
 	struct vdsa_conn *conn;
@@ -30,6 +32,7 @@ struct vdsa_dev {
 	uint32_t cmdsts;
 	uint32_t wqcfg_off;		/* BAR0 offset of WQCFG[0] */
 	uint32_t wqcfg_stride;
+	uint32_t grpcfg_off;		/* BAR0 offset of GRPCFG[0] */
 	int efd[VDSA_NR_EVENTFDS];
 	bool irqs_set;
 	bool wq_enabled;
@@ -250,13 +253,12 @@ static int vdsa_pci_enable(struct vdsa_dev *dev)
 	return rc;
 }
 
-/* Capabilities and WQ 0's configuration (read-only on this device). */
+/* The capability registers and where the configuration tables are. */
 static int vdsa_dev_read_caps(struct vdsa_dev *dev)
 {
 	union offsets_reg offsets;
 	union wq_cap_reg wqcap;
 	union gen_cap_reg gencap;
-	union wqcfg wq;
 	uint64_t v;
 	int rc;
 
@@ -277,10 +279,20 @@ static int vdsa_dev_read_caps(struct vdsa_dev *dev)
 		return -ENODEV;
 	dev->wqcfg_off = offsets.wqcfg * IDXD_TABLE_MULT;
 	dev->wqcfg_stride = 32U << wqcap.wqcfg_size;
+	dev->grpcfg_off = offsets.grpcfg * IDXD_TABLE_MULT;
+	return 0;
+}
+
+/* WQ 0 as configured: dedicated (mode 1) and given a size. */
+static int vdsa_dev_read_wq0(struct vdsa_dev *dev)
+{
+	union gen_cap_reg gencap = { .bits = dev->info.gencap };
+	union wqcfg wq;
+	int rc;
+
 	rc = vdsa_read_wqcfg(dev, &wq);
 	if (rc)
 		return rc;
-	/* Dedicated (mode 1) and given a size by the host's configuration. */
 	if (!wq.wq_size || !wq.mode)
 		return -ENOTSUP;
 	dev->info.wq_size = wq.wq_size;
@@ -289,8 +301,100 @@ static int vdsa_dev_read_caps(struct vdsa_dev *dev)
 	return 0;
 }
 
+/* ---- PF mode: the configuration this driver writes itself ---------------- */
+
+static int vdsa_pf_check_config(struct vdsa_dev *dev, const struct vdsa_pf_config *in,
+				struct vdsa_pf_config *cfg)
+{
+	union wq_cap_reg wqcap = { .bits = dev->info.wqcap };
+	union engine_cap_reg engcap;
+	union group_cap_reg grpcap;
+	int rc;
+
+	if ((rc = vdsa_dev_mmio_read(dev, IDXD_ENGCAP_OFFSET, 8, &engcap.bits)) ||
+	    (rc = vdsa_dev_mmio_read(dev, IDXD_GRPCAP_OFFSET, 8, &grpcap.bits)))
+		return rc;
+	if (!grpcap.num_groups || !engcap.num_engines || !wqcap.total_wq_size ||
+	    !wqcap.dedicated_mode || !dev->grpcfg_off)
+		return -ENODEV;
+	*cfg = in ? *in : (struct vdsa_pf_config){ 0 };
+	if (!cfg->nr_engines)
+		cfg->nr_engines = engcap.num_engines > 64 ? 64 : engcap.num_engines;
+	if (!cfg->wq_size)
+		cfg->wq_size = wqcap.total_wq_size < 16 ? wqcap.total_wq_size : 16;
+	if (!cfg->priority)
+		cfg->priority = 1;
+	if (cfg->nr_engines > engcap.num_engines || cfg->nr_engines > 64 ||
+	    cfg->wq_size > wqcap.total_wq_size || cfg->priority > VDSA_MAX_PRIORITY)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * WQCFG[0] read-modify-write (the fields a driver owns) and GRPCFG[0]: the
+ * WQ and the first @nr_engines engines in group 0.
+ */
+static int vdsa_pf_write_config(struct vdsa_dev *dev, const struct vdsa_pf_config *cfg)
+{
+	union gen_cap_reg gencap = { .bits = dev->info.gencap };
+	unsigned int i, n = dev->wqcfg_stride / 4;
+	uint64_t engines;
+	union wqcfg wq;
+	int rc;
+
+	rc = vdsa_read_wqcfg(dev, &wq);
+	if (rc)
+		return rc;
+	wq.wq_size = cfg->wq_size;
+	wq.wq_thresh = 0;
+	wq.mode = 1;
+	wq.bof = 0;
+	wq.priority = cfg->priority;
+	wq.pasid_en = 0;
+	wq.pasid = 0;
+	wq.priv = 0;
+	wq.max_xfer_shift = gencap.max_xfer_shift;
+	wq.max_batch_shift = gencap.max_batch_shift;
+	for (i = 0; i < n && i < 4; i++) {
+		rc = vdsa_dev_mmio_write(dev, dev->wqcfg_off + 4 * i, 4, wq.bits[i]);
+		if (rc)
+			return rc;
+	}
+	engines = cfg->nr_engines >= 64 ? ~0ULL : (1ULL << cfg->nr_engines) - 1;
+	if ((rc = vdsa_dev_mmio_write(dev, dev->grpcfg_off + GRPCFG_WQS_OFFSET, 8, 1)) ||
+	    (rc = vdsa_dev_mmio_write(dev, dev->grpcfg_off + GRPCFG_ENGINES_OFFSET, 8, engines)))
+		return rc;
+	return 0;
+}
+
+static int vdsa_pf_configure(struct vdsa_dev *dev, const struct vdsa_pf_config *in)
+{
+	union gen_cap_reg gencap = { .bits = dev->info.gencap };
+	struct vdsa_pf_config cfg;
+	int rc;
+
+	if (!gencap.config_en)
+		return -ENOTSUP;	/* the host fixed the configuration */
+	rc = vdsa_pf_check_config(dev, in, &cfg);
+	if (rc)
+		return rc;
+	rc = vdsa_pf_write_config(dev, &cfg);
+	if (rc)
+		return rc;
+	return vdsa_dev_read_wq0(dev);
+}
+
+/* A function reset for a known state; it clears the command register. */
+static int vdsa_pf_reset(struct vdsa_dev *dev)
+{
+	int rc = vdsa_conn_reset(dev->conn);
+
+	return rc ? rc : vdsa_pci_enable(dev);
+}
+
 static int vdsa_dev_setup_irqs(struct vdsa_dev *dev)
 {
+	union genctrl_reg ctrl = { .bits = 0 };
 	unsigned int i;
 	int rc;
 
@@ -305,14 +409,39 @@ static int vdsa_dev_setup_irqs(struct vdsa_dev *dev)
 		return rc;
 	dev->irqs_set = true;
 	dev->info.irq_vector = VDSA_IRQ_VECTOR;
+	/* vector 0 for software errors and a halt */
+	ctrl.softerr_int_en = 1;
+	ctrl.halt_int_en = 1;
+	return vdsa_dev_mmio_write(dev, IDXD_GENCTRL_OFFSET, 4, ctrl.bits);
+}
+
+/* REQUEST_INT_HANDLE for the completion vector, if the device has it. */
+static int vdsa_dev_request_handle(struct vdsa_dev *dev)
+{
+	union gen_cap_reg gencap = { .bits = dev->info.gencap };
+	uint32_t cmdcap = 0, handle;
+	int rc;
+
+	/* Without the command, the handle of an MSI-X vector is its index. */
+	dev->info.int_handle = VDSA_IRQ_VECTOR;
+	if (gencap.cmd_cap) {
+		rc = vdsa_read32(dev, IDXD_CMDCAP_OFFSET, &cmdcap);
+		if (rc)
+			return rc;
+	}
+	if (!(cmdcap & (1U << IDXD_CMD_REQUEST_INT_HANDLE)))
+		return 0;
+	rc = vdsa_dev_cmd(dev, IDXD_CMD_REQUEST_INT_HANDLE, VDSA_IRQ_VECTOR, &handle);
+	if (rc)
+		return rc;
+	dev->info.int_handle = (uint16_t)handle;
+	dev->handle_requested = true;
 	return 0;
 }
 
 static int vdsa_dev_enable(struct vdsa_dev *dev)
 {
-	union gen_cap_reg gencap = { .bits = dev->info.gencap };
 	unsigned int state;
-	uint32_t cmdcap = 0, handle;
 	union wqcfg wq;
 	int rc;
 
@@ -335,22 +464,34 @@ static int vdsa_dev_enable(struct vdsa_dev *dev)
 		return rc;
 	if (wq.wq_state != IDXD_WQCFG_STATE_ENABLED)
 		return -EIO;
+	return vdsa_dev_request_handle(dev);
+}
 
-	/* Without the command, the handle of an MSI-X vector is its index. */
-	dev->info.int_handle = VDSA_IRQ_VECTOR;
-	if (gencap.cmd_cap) {
-		rc = vdsa_read32(dev, IDXD_CMDCAP_OFFSET, &cmdcap);
-		if (rc)
-			return rc;
-	}
-	if (cmdcap & (1U << IDXD_CMD_REQUEST_INT_HANDLE)) {
-		rc = vdsa_dev_cmd(dev, IDXD_CMD_REQUEST_INT_HANDLE, VDSA_IRQ_VECTOR, &handle);
-		if (rc)
-			return rc;
-		dev->info.int_handle = (uint16_t)handle;
-		dev->handle_requested = true;
-	}
-	return 0;
+int vdsa_dev_handle_revoked(struct vdsa_dev *dev)
+{
+	uint32_t cause;
+	int rc;
+
+	if (!dev)
+		return -EINVAL;
+	rc = vdsa_read32(dev, IDXD_INTCAUSE_OFFSET, &cause);
+	if (rc)
+		return rc;
+	if (!(cause & IDXD_INTC_INT_HANDLE_REVOKED))
+		return 0;
+	rc = vdsa_dev_mmio_write(dev, IDXD_INTCAUSE_OFFSET, 4, IDXD_INTC_INT_HANDLE_REVOKED);
+	if (rc)
+		return rc;
+	/* the old handle is gone, not released */
+	dev->handle_requested = false;
+	/*
+	 * siovd revokes handles in a reset of the PF, which also restarts the
+	 * WQ: its mapped portal begins again at slot 0, with nothing pending.
+	 */
+	dev->slot = 0;
+	dev->outstanding = 0;
+	rc = vdsa_dev_request_handle(dev);
+	return rc ? rc : 1;
 }
 
 static void vdsa_dev_map_portal(struct vdsa_dev *dev)
@@ -374,6 +515,17 @@ static void vdsa_dev_map_portal(struct vdsa_dev *dev)
 	}
 }
 
+static struct vdsa_dev *vdsa_dev_alloc(struct vdsa_conn *conn)
+{
+	struct vdsa_dev *dev = calloc(1, sizeof(*dev));
+
+	if (!dev)
+		return NULL;
+	dev->conn = conn;
+	dev->efd[0] = dev->efd[1] = -1;
+	return dev;
+}
+
 int vdsa_dev_open(struct vdsa_conn *conn, struct vdsa_dev **devp)
 {
 	struct vdsa_dev *dev;
@@ -381,15 +533,42 @@ int vdsa_dev_open(struct vdsa_conn *conn, struct vdsa_dev **devp)
 
 	if (!conn || !devp)
 		return -EINVAL;
-	dev = calloc(1, sizeof(*dev));
+	dev = vdsa_dev_alloc(conn);
 	if (!dev)
 		return -ENOMEM;
-	dev->conn = conn;
-	dev->efd[0] = dev->efd[1] = -1;
 	if ((rc = vdsa_dev_check(dev)) ||
 	    (rc = vdsa_pci_enable(dev)) ||
 	    (rc = vdsa_dev_quiesce(dev)) ||
 	    (rc = vdsa_dev_read_caps(dev)) ||
+	    (rc = vdsa_dev_read_wq0(dev)) ||
+	    (rc = vdsa_dev_setup_irqs(dev)) ||
+	    (rc = vdsa_dev_enable(dev)))
+		goto out_close;
+	vdsa_dev_map_portal(dev);
+	*devp = dev;
+	return 0;
+
+out_close:
+	vdsa_dev_close(dev);
+	return rc;
+}
+
+int vdsa_pf_open(struct vdsa_conn *conn, const struct vdsa_pf_config *cfg,
+		 struct vdsa_dev **devp)
+{
+	struct vdsa_dev *dev;
+	int rc;
+
+	if (!conn || !devp)
+		return -EINVAL;
+	dev = vdsa_dev_alloc(conn);
+	if (!dev)
+		return -ENOMEM;
+	if ((rc = vdsa_dev_check(dev)) ||
+	    (rc = vdsa_pci_enable(dev)) ||
+	    (rc = vdsa_pf_reset(dev)) ||
+	    (rc = vdsa_dev_read_caps(dev)) ||
+	    (rc = vdsa_pf_configure(dev, cfg)) ||
 	    (rc = vdsa_dev_setup_irqs(dev)) ||
 	    (rc = vdsa_dev_enable(dev)))
 		goto out_close;

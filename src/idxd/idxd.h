@@ -136,6 +136,16 @@ void idxd_wq_set_error_handler(struct idxd_wq *wq,
 			       void (*fn)(void *arg, const union sw_err_reg *swerr),
 			       void *arg);
 
+/*
+ * idxd_wq_set_revoke_handler - call @fn(@arg) on the event-loop thread
+ * after a host-side reset of the PF (the PCI "reset" attribute) revoked the
+ * PF's interrupt handles. The PF driver has restored what it owns by then
+ * (configuration, IMS entries, the WQ enabled again with its PASID); the
+ * owner re-requests its handles with idxd_request_int_handle(). NULL @fn
+ * removes it; idxd_mdev_wq_put() does too.
+ */
+void idxd_wq_set_revoke_handler(struct idxd_wq *wq, void (*fn)(void *arg), void *arg);
+
 /* ---- interrupts ---------------------------------------------------------- */
 
 /*

@@ -141,6 +141,11 @@ struct idxd_wq {
 	bool owned;
 	void (*err_fn)(void *arg, const union sw_err_reg *swerr);
 	void *err_arg;
+	void (*revoke_fn)(void *arg);
+	void *revoke_arg;
+	/* the hardware state a function reset must bring back */
+	bool reset_hw_enabled;
+	uint32_t reset_pasid;		/* 0: none */
 };
 
 struct idxd_device {
@@ -276,6 +281,8 @@ int idxd_bitmap256_parse(const char *buf, uint64_t bits[4]);
 void idxd_misc_irq(unsigned int irq, void *arg);
 int idxd_ims_domain_create(struct idxd_device *idxd);
 void idxd_ims_domain_remove(struct idxd_device *idxd);
+/* After a function reset: every IMS entry masked, the allocated ones again. */
+void idxd_ims_restore(struct idxd_device *idxd);
 
 /* ---- the VFIO side (mdev.c) --------------------------------------------- */
 
@@ -283,6 +290,9 @@ int idxd_mdev_aux_add(struct idxd_device *idxd);
 void idxd_mdev_aux_del(struct idxd_device *idxd);
 unsigned int idxd_mdev_wqs_enabled(struct idxd_device *idxd);
 void idxd_wq_report_error(struct idxd_wq *wq, const union sw_err_reg *swerr);
+void idxd_wq_report_revoked(struct idxd_wq *wq);
+/* Program the WQ's PASID fields in WQCFG (the WQ disabled). */
+void idxd_wq_write_pasid(struct idxd_wq *wq, bool enable, uint32_t pasid);
 
 /* ---- device lookup (init.c) --------------------------------------------- */
 

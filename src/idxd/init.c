@@ -382,6 +382,84 @@ static void idxd_pci_remove(struct pci_dev *pdev)
 	put_device(&idxd->conf_dev);
 }
 
+/* ---- function reset (the PCI "reset" attribute) ------------------------------ */
+
+/* Before the reset: what the hardware must look like again afterwards. */
+static void idxd_reset_prepare(struct pci_dev *pdev)
+{
+	struct idxd_device *idxd = dev_get_drvdata(&pdev->dev);
+	unsigned int i;
+
+	if (!idxd)
+		return;
+	for (i = 0; i < idxd->max_wqs; i++) {
+		struct idxd_wq *wq = idxd->wqs[i];
+
+		wq->reset_hw_enabled = idxd_wq_hw_state_enabled(wq);
+		wq->reset_pasid = wq->wqcfg.pasid_en ? wq->wqcfg.pasid : 0;
+	}
+	idxd_mask_error_interrupts(idxd);
+	dev_info(&idxd->conf_dev, "function reset: saving state");
+}
+
+/* The WQs that were enabled in hardware, an owned one with its PASID. */
+static int idxd_reset_enable_wqs(struct idxd_device *idxd)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < idxd->max_wqs; i++) {
+		struct idxd_wq *wq = idxd->wqs[i];
+
+		if (wq->state != IDXD_WQ_ENABLED || !wq->reset_hw_enabled)
+			continue;
+		if (wq->reset_pasid)
+			idxd_wq_write_pasid(wq, true, wq->reset_pasid);
+		rc = idxd_wq_hw_cmd(wq, IDXD_CMD_ENABLE_WQ, NULL);
+		if (rc) {
+			dev_err(&wq->conf_dev, "not enabled again after the reset: %d", rc);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/*
+ * After the reset (the PCI core restored MSI-X and PASID): the error
+ * interrupts, the IMS table, the configuration and what was enabled. The
+ * interrupt handles are gone: every owner hears so (DSA 1.1 revocation) and
+ * asks again; an owner whose WQ could not be brought back hears it is lost.
+ */
+static void idxd_reset_done(struct pci_dev *pdev)
+{
+	struct idxd_device *idxd = dev_get_drvdata(&pdev->dev);
+	unsigned int i;
+	int rc = 0;
+
+	if (!idxd)
+		return;
+	idxd_unmask_error_interrupts(idxd);
+	idxd_ims_restore(idxd);
+	if (idxd->state == IDXD_DEV_ENABLED) {
+		idxd->state = IDXD_DEV_DISABLED;
+		rc = idxd->configurable ? idxd_device_enable(idxd) : -EOPNOTSUPP;
+		if (!rc)
+			rc = idxd_reset_enable_wqs(idxd);
+	}
+	for (i = 0; i < idxd->max_wqs; i++) {
+		if (rc)
+			idxd_wq_report_error(idxd->wqs[i], NULL);
+		else
+			idxd_wq_report_revoked(idxd->wqs[i]);
+	}
+	dev_info(&idxd->conf_dev, "function reset: %s", rc ? "not restored" : "restored");
+}
+
+static const struct pci_error_handlers idxd_err_handler = {
+	.reset_prepare = idxd_reset_prepare,
+	.reset_done = idxd_reset_done,
+};
+
 static const struct pci_device_id idxd_pci_tbl[] = {
 	{ PCI_DEVICE(DSA_PCI_VENDOR_ID, DSA_PCI_DEVICE_ID) },
 	{ 0 },
@@ -393,6 +471,7 @@ static struct pci_driver idxd_pci_driver = {
 	.id_table = idxd_pci_tbl,
 	.probe = idxd_pci_probe,
 	.remove = idxd_pci_remove,
+	.err_handler = &idxd_err_handler,
 };
 
 /* ---- lookup ------------------------------------------------------------------ */

@@ -59,7 +59,8 @@ static void idxd_handle_halt(struct idxd_device *idxd)
  * idxd_misc_irq - the handler of MSI-X vector 0, on the event-loop thread:
  * read INTCAUSE and write the causes back to clear them, then route a
  * software error to the error handler of the WQ it names (and record it in
- * the device's "errors" attribute) and tell every WQ's owner of a halt.
+ * the device's "errors" attribute), tell every WQ's owner of a halt, and of
+ * interrupt handles the device revoked.
  */
 void idxd_misc_irq(unsigned int irq, void *arg)
 {
@@ -76,8 +77,14 @@ void idxd_misc_irq(unsigned int irq, void *arg)
 		idxd_handle_swerr(idxd);
 	if (cause & IDXD_INTC_HALT_STATE)
 		idxd_handle_halt(idxd);
-	if (cause & IDXD_INTC_INT_HANDLE_REVOKED)
+	if (cause & IDXD_INTC_INT_HANDLE_REVOKED) {
+		unsigned int i;
+
+		/* the device revoked them itself: the owners ask again */
 		dev_warn(&idxd->conf_dev, "interrupt handles revoked");
+		for (i = 0; i < idxd->max_wqs; i++)
+			idxd_wq_report_revoked(idxd->wqs[i]);
+	}
 	dev_dbg(&idxd->conf_dev, "interrupt cause %#x", cause);
 }
 
@@ -160,7 +167,8 @@ static const struct msi_domain_template idxd_ims_template = {
  * when pci_ims_supported() and GENCAP advertises IMS entries.
  * Return: 0 or the error of msi_create_device_irq_domain().
  */
-int idxd_ims_domain_create(struct idxd_device *idxd)
+/* Every entry masked (PASID off), flushed by one read back. */
+static void idxd_ims_mask_all(struct idxd_device *idxd)
 {
 	unsigned int i;
 
@@ -171,6 +179,25 @@ int idxd_ims_domain_create(struct idxd_device *idxd)
 	}
 	if (idxd->ims_size)
 		ioread32(idxd->reg_base, idxd_ims_entry(idxd, 0) + IDXD_IMS_CTRL_OFFSET);
+}
+
+/**
+ * idxd_ims_restore - after a function reset cleared the IMS table: mask
+ * every entry, then write each allocated one again (message, PASID, mask
+ * state) through the domain. The subdevices' virqs, IRTEs and eventfds do
+ * not change.
+ */
+void idxd_ims_restore(struct idxd_device *idxd)
+{
+	if (!idxd->ims_size)
+		return;
+	idxd_ims_mask_all(idxd);
+	msi_domain_restore_irqs(&idxd->pdev->dev, MSI_SECONDARY_DOMAIN);
+}
+
+int idxd_ims_domain_create(struct idxd_device *idxd)
+{
+	idxd_ims_mask_all(idxd);
 	return msi_create_device_irq_domain(&idxd->pdev->dev, MSI_SECONDARY_DOMAIN,
 					    &idxd_ims_template, idxd->ims_size, idxd,
 					    pci_dev_id(idxd->pdev));

@@ -100,6 +100,13 @@ void idxd_wq_report_error(struct idxd_wq *wq, const union sw_err_reg *swerr)
 		wq->err_fn(wq->err_arg, swerr);
 }
 
+/* Tell @wq's owner that the PF's interrupt handles were revoked. */
+void idxd_wq_report_revoked(struct idxd_wq *wq)
+{
+	if (wq->owned && wq->revoke_fn)
+		wq->revoke_fn(wq->revoke_arg);
+}
+
 /* ---- the PF -------------------------------------------------------------------- */
 
 /**
@@ -193,7 +200,7 @@ struct idxd_wq *idxd_mdev_wq_get(struct idxd_device *idxd)
 EXPORT_SYMBOL_NS(idxd_mdev_wq_get, IDXD);
 
 /* The WQ's PASID fields in WQCFG (dword 2), written when it is disabled. */
-static void idxd_wq_write_pasid(struct idxd_wq *wq, bool enable, uint32_t pasid)
+void idxd_wq_write_pasid(struct idxd_wq *wq, bool enable, uint32_t pasid)
 {
 	struct idxd_device *idxd = wq->idxd;
 	uint64_t off = idxd_wqcfg_offset(idxd, wq->id, WQCFG_PASID_IDX);
@@ -228,6 +235,8 @@ void idxd_mdev_wq_put(struct idxd_wq *wq)
 	}
 	wq->err_fn = NULL;
 	wq->err_arg = NULL;
+	wq->revoke_fn = NULL;
+	wq->revoke_arg = NULL;
 	wq->owned = false;
 	dev_dbg(&wq->conf_dev, "released by its mediated device");
 	put_device(&wq->conf_dev);
@@ -426,6 +435,23 @@ void idxd_wq_set_error_handler(struct idxd_wq *wq,
 	wq->err_arg = fn ? arg : NULL;
 }
 EXPORT_SYMBOL_NS(idxd_wq_set_error_handler, IDXD);
+
+/**
+ * idxd_wq_set_revoke_handler - @fn(@arg) on the event-loop thread when a
+ * reset of the PF on the host side revoked every interrupt handle of the
+ * PF (the DSA 1.1 INTCAUSE.int_handle_revoked event). By then the PF is
+ * working again: the IMS entries hold their messages and PASIDs, an owned
+ * WQ that was enabled is enabled with its PASID; the owner asks for the
+ * handles it needs again (idxd_request_int_handle()). NULL @fn removes it.
+ */
+void idxd_wq_set_revoke_handler(struct idxd_wq *wq, void (*fn)(void *arg), void *arg)
+{
+	if (!wq)
+		return;
+	wq->revoke_fn = fn;
+	wq->revoke_arg = fn ? arg : NULL;
+}
+EXPORT_SYMBOL_NS(idxd_wq_set_revoke_handler, IDXD);
 
 /* ---- interrupts --------------------------------------------------------------- */
 

@@ -30,5 +30,7 @@ int irq_domain_alloc_virq(struct irq_domain *dom, unsigned int hwirq,
 			  struct device *dev, const union msi_instance_cookie *cookie);
 /* Undo irq_domain_alloc_virq(): detach consumers, mask, free IRTE and virq. */
 void irq_domain_free_virq(unsigned int virq);
+/* Program every virq of @dom into its store again: message, then mask state. */
+void irq_domain_restore(struct irq_domain *dom);
 
 #endif

@@ -157,6 +157,22 @@ void irq_domain_free_virq(unsigned int virq)
 	free(desc);
 }
 
+void irq_domain_restore(struct irq_domain *dom)
+{
+	struct irq_desc *desc;
+	unsigned int i;
+
+	for (i = 1; i < core.capacity; i++) {
+		desc = core.descs[i];
+		if (!desc || desc->data.domain != dom)
+			continue;
+		dom->chip.irq_mask(&desc->data);
+		dom->chip.irq_write_msi_msg(&desc->data, &desc->data.msg);
+		if (!desc->masked)
+			dom->chip.irq_unmask(&desc->data);
+	}
+}
+
 static void irq_thread_fn(struct ev_source *src, uint32_t events)
 {
 	struct irq_desc *desc = container_of(src, struct irq_desc, ev);

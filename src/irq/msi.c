@@ -264,6 +264,14 @@ void msi_device_domains_release(struct device *dev)
 	dev->msi_data = NULL;
 }
 
+void msi_domain_restore_irqs(struct device *dev, unsigned int domid)
+{
+	struct irq_domain *dom = dev_domain(dev, domid);
+
+	if (dom && dom->owner == dev)
+		irq_domain_restore(dom);
+}
+
 int msi_get_virq(struct device *dev, unsigned int domid, unsigned int index)
 {
 	struct msi_alloc *a = msi_alloc_find(dev, domid, index);

@@ -88,6 +88,15 @@ void msi_domain_free_irqs_all(struct device *dev, unsigned int domid);
 /* Drop all domain references and bookkeeping of @dev (call before release). */
 void msi_device_domains_release(struct device *dev);
 
+/*
+ * msi_domain_restore_irqs - write every allocated slot of domain @domid of
+ * @dev (the owner; subdevices' allocations in a shared domain included)
+ * into the message store again, message first, then the mask state: what a
+ * device lost in a function reset. Interrupts keep their virqs, IRTEs and
+ * targets.
+ */
+void msi_domain_restore_irqs(struct device *dev, unsigned int domid);
+
 /* The virq @dev holds at slot @index of @domid, or -ENOENT. */
 int msi_get_virq(struct device *dev, unsigned int domid, unsigned int index);
 /* Number of interrupts @dev holds in @domid. */

@@ -139,6 +139,31 @@ void pci_free_irq_vectors(struct pci_dev *pdev)
 	pdev->msix_enabled = false;
 }
 
+int pci_msix_table_info(struct pci_dev *pdev, unsigned int *table_bar, uint32_t *table_off,
+			unsigned int *pba_bar, uint32_t *pba_off)
+{
+	uint32_t pba;
+
+	if (msix_discover(pdev) ||
+	    pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_PBA, &pba))
+		return -EINVAL;
+	*table_bar = pdev->msix_table_bar;
+	*table_off = pdev->msix_table_offset;
+	*pba_bar = pba & PCI_MSIX_PBA_BIR;
+	*pba_off = pba & PCI_MSIX_PBA_OFFSET;
+	return 0;
+}
+
+void pci_restore_msix_state(struct pci_dev *pdev)
+{
+	if (!pdev->msix_enabled)
+		return;
+	/* as at allocation: enabled and function-masked while programming */
+	msix_ctrl(pdev, PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL, 0);
+	msi_domain_restore_irqs(&pdev->dev, MSI_DEFAULT_DOMAIN);
+	msix_ctrl(pdev, 0, PCI_MSIX_FLAGS_MASKALL);
+}
+
 int pci_irq_vector(struct pci_dev *pdev, unsigned int nr)
 {
 	int virq = msi_get_virq(&pdev->dev, MSI_DEFAULT_DOMAIN, nr);

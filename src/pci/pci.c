@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "irq/msi.h"
+#include "lib/kstrto.h"
 #include "lib/log.h"
 #include "pci/pci.h"
 #include "pci/pci_priv.h"
@@ -31,12 +32,16 @@ const struct pci_device_id *pci_match_id(const struct pci_device_id *ids,
 {
 	bool overridden = pdev->dev.driver_override && drv_name &&
 			  !strcmp(pdev->dev.driver_override, drv_name);
+	bool vfio = pdev->vfio_flavour && !pdev->dev.driver_override;
 
 	for (; ids && (ids->vendor || ids->subvendor || ids->class_mask); ids++) {
 		if (!pci_id_matches(ids, pdev))
 			continue;
-		/* The vfio flavour: such ids bind only when steered there. */
-		if (ids->override_only && !overridden)
+		/* Override-only ids bind only when steered there... */
+		if (ids->override_only && !overridden && !vfio)
+			continue;
+		/* ...and a device steered to VFIO takes nothing else. */
+		if (vfio && !ids->override_only)
 			continue;
 		return ids;
 	}
@@ -79,7 +84,8 @@ static int pci_modalias(struct device *dev, char *buf, size_t size)
 {
 	struct pci_dev *pdev = to_pci_dev(dev);
 
-	return snprintf(buf, size, "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
+	return snprintf(buf, size, "%s:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
+			pdev->vfio_flavour ? "vfio_pci" : "pci",
 			pdev->vendor, pdev->device, pdev->subsystem_vendor,
 			pdev->subsystem_device, (pdev->class >> 16) & 0xff,
 			(pdev->class >> 8) & 0xff, pdev->class & 0xff);
@@ -102,7 +108,47 @@ PCI_ID_ATTR(subsystem_device, "0x%04x");
 PCI_ID_ATTR(class, "0x%06x");
 PCI_ID_ATTR(revision, "0x%02x");
 
+/* driver_flavour: "vfio" steers the device to VFIO drivers (seed 002). */
+static ssize_t driver_flavour_show(struct device *dev, struct device_attribute *a, char *buf)
+{
+	return snprintf(buf, SYSFS_PAGE_SIZE, "%s\n", to_pci_dev(dev)->vfio_flavour ? "vfio" : "");
+}
+
+static ssize_t driver_flavour_store(struct device *dev, struct device_attribute *a,
+				    const char *buf, size_t count)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+
+	if (sysfs_streq(buf, "vfio"))
+		pdev->vfio_flavour = true;
+	else if (sysfs_streq(buf, ""))
+		pdev->vfio_flavour = false;
+	else
+		return -EINVAL;
+	return count;
+}
+static DEVICE_ATTR_RW(driver_flavour);
+
+/* reset: writing 1 resets the function (pci-sysfs.c's reset_store). */
+static ssize_t reset_store(struct device *dev, struct device_attribute *a,
+			   const char *buf, size_t count)
+{
+	unsigned int v;
+	int rc;
+
+	rc = kstrtouint(buf, 0, &v);
+	if (rc)
+		return rc;
+	if (v != 1)
+		return -EINVAL;
+	rc = pci_reset_function(to_pci_dev(dev));
+	return rc ? rc : (ssize_t)count;
+}
+static DEVICE_ATTR_WO(reset);
+
 static const struct attribute *const pci_dev_attrs[] = {
+	&dev_attr_driver_flavour.attr,
+	&dev_attr_reset.attr,
 	&dev_attr_vendor.attr,
 	&dev_attr_device.attr,
 	&dev_attr_subsystem_vendor.attr,
@@ -475,11 +521,37 @@ void pci_disable_pasid(struct pci_dev *pdev)
 	pdev->pasid_enabled = false;
 }
 
+static const struct pci_error_handlers *pci_err_handler(struct pci_dev *pdev)
+{
+	return pdev->dev.driver ? to_pci_driver(pdev->dev.driver)->err_handler : NULL;
+}
+
+/* What the core restores after a reset: command, PASID, MSI-X. */
+static void pci_restore_state(struct pci_dev *pdev, uint16_t cmd)
+{
+	pci_write_config_word(pdev, PCI_COMMAND, cmd);
+	if (pdev->pasid_enabled)
+		pci_enable_pasid(pdev);
+	pci_restore_msix_state(pdev);
+}
+
 int pci_reset_function(struct pci_dev *pdev)
 {
+	const struct pci_error_handlers *err = pci_err_handler(pdev);
+	uint16_t cmd;
+	int rc;
+
 	if (!pdev->ops->flr)
 		return -ENOTTY;
-	return pdev->ops->flr(pdev->hw);
+	if (err && err->reset_prepare)
+		err->reset_prepare(pdev);
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	rc = pdev->ops->flr(pdev->hw);
+	pci_restore_state(pdev, cmd);
+	if (err && err->reset_done)
+		err->reset_done(pdev);
+	dev_info(&pdev->dev, "function reset: %d", rc);
+	return rc;
 }
 
 uint64_t pci_resource_len(struct pci_dev *pdev, int bar)
@@ -489,4 +561,19 @@ uint64_t pci_resource_len(struct pci_dev *pdev, int bar)
 	if (bar < 0 || bar >= PCI_FUNC_NUM_BARS || pdev->ops->bar_info(pdev->hw, bar, &info))
 		return 0;
 	return info.size;
+}
+
+unsigned long pci_resource_flags(struct pci_dev *pdev, int bar)
+{
+	struct pci_func_bar_info info;
+	unsigned long flags = IORESOURCE_MEM;
+
+	if (bar < 0 || bar >= PCI_FUNC_NUM_BARS || pdev->ops->bar_info(pdev->hw, bar, &info) ||
+	    !info.size)
+		return 0;
+	if (info.is_64bit)
+		flags |= IORESOURCE_MEM_64;
+	if (info.prefetchable)
+		flags |= IORESOURCE_PREFETCH;
+	return flags;
 }

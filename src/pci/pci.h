@@ -14,8 +14,26 @@
  *
  * Sysfs: /sys/devices/pci<domain>:<bus>/<domain>:<bus>:<dev>.<fn>/ with
  * vendor, device, class, subsystem_vendor, subsystem_device, revision,
- * modalias ("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X"), and
- * driver_override; /sys/bus/pci/devices/<name>.
+ * modalias ("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X"), driver_override,
+ * driver_flavour and reset; /sys/bus/pci/devices/<name>.
+ *
+ * Binding (the kernel's pci_match_device(), plus seed 002's flavour):
+ *  - driver_override set: only the driver of that name binds, through its
+ *    matching id (override-only ids included) or else any id.
+ *  - otherwise, driver_flavour "vfio" (a device steered to VFIO): only
+ *    override-only ids (PCI_DRIVER_OVERRIDE_DEVICE_VFIO) match, and the
+ *    device's modalias reads "vfio_pci:v...", so that autoloading finds the
+ *    VFIO drivers of the device (their override-only table entries become
+ *    "vfio_pci:" aliases), the generic vfio_pci last resort included;
+ *  - otherwise ordinary ids match and override-only ids never do.
+ * Setting either attribute does not unbind: unbind, then drivers_probe (or
+ * bind), as in the kernel.
+ *
+ * Reset (the "reset" attribute, pci_reset_function()): the bound driver's
+ * reset_prepare, the function's Function Level Reset, the core restores what
+ * it owns (command register, PASID enable, MSI-X enable and every allocated
+ * vector's message and mask), then the driver's reset_done restores the
+ * rest (an IMS table, the device's configuration).
  *
  * Threading: event-loop thread, except the MMIO accessors, which are as
  * thread-safe as the model's callbacks (they are).
@@ -72,6 +90,7 @@ struct pci_dev {
 	uint32_t msix_table_offset;
 	bool msix_enabled;
 	bool pasid_enabled;
+	bool vfio_flavour;		/* driver_flavour "vfio" */
 	/* private */
 	struct device *host;		/* pci<domain>:<bus> */
 };
@@ -91,11 +110,22 @@ static inline uint16_t pci_dev_id(const struct pci_dev *pdev)
 	return (uint16_t)(pdev->bus_nr << 8 | pdev->devfn);
 }
 
+/*
+ * struct pci_error_handlers - the driver's part of a function reset
+ * (pci_reset_function()). reset_prepare runs before the reset (the device
+ * still answers), reset_done after the core restored its own state.
+ */
+struct pci_error_handlers {
+	void (*reset_prepare)(struct pci_dev *pdev);
+	void (*reset_done)(struct pci_dev *pdev);
+};
+
 struct pci_driver {
 	const char *name;
 	const struct pci_device_id *id_table;	/* ends with vendor == 0 */
 	int (*probe)(struct pci_dev *pdev, const struct pci_device_id *id);
 	void (*remove)(struct pci_dev *pdev);
+	const struct pci_error_handlers *err_handler;	/* optional */
 	struct device_driver driver;
 };
 
@@ -163,11 +193,22 @@ void pci_clear_master(struct pci_dev *pdev);
 /* PASID capability enable. Return: 0, -ENODEV (no capability). */
 int pci_enable_pasid(struct pci_dev *pdev);
 void pci_disable_pasid(struct pci_dev *pdev);
-/* Function Level Reset through the function. Return: 0 or -errno. */
+/*
+ * pci_reset_function - reset the function (FLR) with the bound driver's
+ * reset_prepare/reset_done around it and the core's state restored (see
+ * above). Return: 0, -ENOTTY (no FLR), or the reset's -errno.
+ */
 int pci_reset_function(struct pci_dev *pdev);
 
 /* Size of BAR @bar in bytes, 0 when not implemented. */
 uint64_t pci_resource_len(struct pci_dev *pdev, int bar);
+
+/* pci_resource_flags() bits, the kernel's IORESOURCE_* values. */
+#define IORESOURCE_MEM			0x00000200
+#define IORESOURCE_PREFETCH		0x00002000
+#define IORESOURCE_MEM_64		0x00100000
+/* IORESOURCE_* flags of BAR @bar, 0 when not implemented. */
+unsigned long pci_resource_flags(struct pci_dev *pdev, int bar);
 
 /* ---- MMIO ---------------------------------------------------------------- */
 
@@ -225,5 +266,12 @@ void pci_free_irq_vectors(struct pci_dev *pdev);
 int pci_irq_vector(struct pci_dev *pdev, unsigned int nr);
 /* Number of MSI-X table entries, or -EINVAL without MSI-X. */
 int pci_msix_vec_count(struct pci_dev *pdev);
+
+/*
+ * pci_msix_table_info - where the MSI-X table and PBA live (BAR and byte
+ * offset), as a VFIO driver reports them. Return: 0 or -EINVAL (no MSI-X).
+ */
+int pci_msix_table_info(struct pci_dev *pdev, unsigned int *table_bar, uint32_t *table_off,
+			unsigned int *pba_bar, uint32_t *pba_off);
 
 #endif

@@ -11,4 +11,7 @@ int pci_bar_read(struct pci_dev *pdev, int bar, uint64_t off, unsigned int len,
 int pci_bar_write(struct pci_dev *pdev, int bar, uint64_t off, unsigned int len,
 		  uint64_t val);
 
+/* After a function reset: MSI-X enable and every allocated vector again. */
+void pci_restore_msix_state(struct pci_dev *pdev);
+
 #endif

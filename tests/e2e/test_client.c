@@ -12,6 +12,7 @@
  *    the other's memory faults and the other's memory is untouched.
  */
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -317,6 +318,59 @@ static void test_disconnect_reconnect(void **state)
 	client_close(&c);
 }
 
+/* One MEMMOVE of 4 KiB with a completion interrupt through @handle. */
+static int memmove_irq(struct client *c, uint16_t handle, enum vdsa_portal portal)
+{
+	struct dsa_completion_record *cr = c->comp->va;
+	struct dsa_hw_desc d;
+	int rc;
+
+	memset(cr, 0, sizeof(*cr));
+	vdsa_desc_memmove(&d, c->comp->iova, c->buf->iova + 8192, c->buf->iova, 4096);
+	vdsa_desc_set_irq(&d, handle);
+	rc = vdsa_submit(c->dev, &d, portal);
+	if (rc)
+		return rc;
+	return vdsa_wait(c->dev, cr, VDSA_WAIT_IRQ, 5000);
+}
+
+/*
+ * A reset of the PF on the host side revokes the interrupt handles (DSA
+ * 1.1): vector 0 says so, the old handle is refused, libvdsa takes a new
+ * one and the client carries on. Last: it resets the PF under the others.
+ */
+static void test_handle_revoked_after_host_reset(void **state)
+{
+	struct fix *fx = *state;
+	struct pollfd p = { .events = POLLIN };
+	struct client c;
+	uint16_t old;
+	uint64_t v;
+
+	client_open(&c, fx->sock_a);
+	memset(c.buf->va, 0x5a, 4096);
+	old = vdsa_dev_info(c.dev)->int_handle;
+	assert_int_equal(memmove_irq(&c, old, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
+	assert_int_equal(vdsa_dev_handle_revoked(c.dev), 0);
+
+	assert_int_equal(e2e_ctl(&fx->d, NULL, 0,
+				 "write /sys/bus/pci/devices/0000:00:0a.0/reset 1"), 0);
+	p.fd = vdsa_dev_eventfd(c.dev, 0);
+	assert_int_equal(poll(&p, 1, 5000), 1);
+	assert_int_equal(read(p.fd, &v, sizeof(v)), sizeof(v));
+	assert_int_equal(memmove_irq(&c, old, VDSA_PORTAL_TRAPPED) & DSA_COMP_STATUS_MASK,
+			 DSA_COMP_INT_HANDLE_INVAL);
+	assert_int_equal(vdsa_dev_handle_revoked(c.dev), 1);
+	assert_int_equal(vdsa_dev_handle_revoked(c.dev), 0);
+	memset((char *)c.buf->va + 8192, 0, 4096);
+	assert_int_equal(memmove_irq(&c, vdsa_dev_info(c.dev)->int_handle, VDSA_PORTAL_MMAP),
+			 DSA_COMP_SUCCESS);
+	assert_memory_equal(c.buf->va, (char *)c.buf->va + 8192, 4096);
+	assert_int_equal(memmove_irq(&c, vdsa_dev_info(c.dev)->int_handle, VDSA_PORTAL_TRAPPED),
+			 DSA_COMP_SUCCESS);
+	client_close(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_isolation_between_mdevs),
 		cmocka_unit_test(test_malformed_messages),
 		cmocka_unit_test(test_disconnect_reconnect),
+		cmocka_unit_test(test_handle_revoked_after_host_reset),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -135,12 +136,120 @@ static void test_create_remove(void **state)
 	/* leave uuid_b alive: SIGTERM must tear it down cleanly */
 }
 
+/* ---- concurrent requests ----------------------------------------------------- */
+
+#define RACERS	8
+
+/*
+ * Run @n children that wait on one pipe, then each send request @reqs[i]
+ * at once; collect their statuses in @rc.
+ */
+static void race(struct e2e_daemon *d, unsigned int n, char reqs[][160], int *rc)
+{
+	int go[2], res[2];
+	pid_t pid[RACERS];
+	unsigned int i;
+
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(res), 0);
+	for (i = 0; i < n; i++) {
+		pid[i] = fork();
+		assert_true(pid[i] >= 0);
+		if (pid[i] == 0) {
+			char c;
+			struct { unsigned int i; int rc; } r = { i, 0 };
+
+			close(go[1]);
+			if (read(go[0], &c, 1) < 0)	/* EOF: go */
+				_exit(1);
+			r.rc = e2e_ctl(d, NULL, 0, "%s", reqs[i]);
+			_exit(write(res[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+		}
+	}
+	close(go[0]);
+	close(res[1]);
+	/* closing the write end releases every child at once */
+	close(go[1]);
+	for (i = 0; i < n; i++) {
+		struct { unsigned int i; int rc; } r;
+
+		assert_int_equal(read(res[0], &r, sizeof(r)), sizeof(r));
+		assert_true(r.i < n);
+		rc[r.i] = r.rc;
+	}
+	close(res[0]);
+	/* only our racers: siovd is a child of this process too */
+	for (i = 0; i < n; i++)
+		assert_int_equal(waitpid(pid[i], NULL, 0), pid[i]);
+}
+
+static unsigned int count_rc(const int *rc, unsigned int n, int want)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += rc[i] == want;
+	return k;
+}
+
+/*
+ * available_instances, create and remove stay consistent when many clients
+ * ask at once: exactly as many creates succeed as there are instances,
+ * one create of a UUID wins, one remove of an mdev wins.
+ */
+static void test_concurrent_create_remove(void **state)
+{
+	struct e2e_daemon *d = *state;
+	char reqs[RACERS][160], v[64];
+	long devices = e2e_stat(d, "devices");
+	int rc[RACERS];
+	unsigned int i;
+
+	for (i = 0; i < RACERS; i++)
+		snprintf(reqs[i], sizeof(reqs[i]),
+			 "write " E2E_TYPE_DIR "/create 3c7e1d2a-0b4f-4e6a-9d1c-2f3a4b5c6d%02x", i);
+	race(d, RACERS, reqs, rc);
+	assert_int_equal(count_rc(rc, RACERS, 0), 2);
+	assert_int_equal(count_rc(rc, RACERS, -EUSERS), RACERS - 2);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/available_instances"), 0);
+	assert_string_equal(v, "0");
+	/* remove the two winners, each by many removers at once */
+	for (i = 0; i < RACERS; i++) {
+		if (rc[i])
+			continue;
+		char uuid[64];
+		unsigned int j;
+		int rrc[RACERS];
+
+		snprintf(uuid, sizeof(uuid), "3c7e1d2a-0b4f-4e6a-9d1c-2f3a4b5c6d%02x", i);
+		for (j = 0; j < RACERS; j++)
+			snprintf(reqs[j], sizeof(reqs[j]), "write /sys/bus/mdev/devices/%s/remove 1",
+				 uuid);
+		race(d, RACERS, reqs, rrc);
+		assert_int_equal(count_rc(rrc, RACERS, 0), 1);
+		assert_int_equal(count_rc(rrc, RACERS, -ENOENT), RACERS - 1);
+	}
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/available_instances"), 0);
+	assert_string_equal(v, "2");
+	/* one UUID asked by everyone: one mdev */
+	for (i = 0; i < RACERS; i++)
+		snprintf(reqs[i], sizeof(reqs[i]), "write " E2E_TYPE_DIR "/create %s", uuid_c);
+	race(d, RACERS, reqs, rc);
+	assert_int_equal(count_rc(rc, RACERS, 0), 1);
+	assert_int_equal(count_rc(rc, RACERS, -EEXIST), RACERS - 1);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/available_instances"), 0);
+	assert_string_equal(v, "1");
+	assert_int_equal(e2e_mdev_remove(d, uuid_c), 0);
+	assert_int_equal(e2e_stat(d, "devices"), devices);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_default_profile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_create_remove, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

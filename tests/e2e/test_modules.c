@@ -61,65 +61,77 @@ static int setup_default(void **state)
 	return 0;
 }
 
+/* siovd on a profile of user and kernel WQs only (wq0.1 dedicated). */
+static int setup_user_kernel(void **state)
+{
+	static struct e2e_daemon d;
+	char profile[] = "/tmp/siovd-e2e-profile.XXXXXX";
+	const char *args[] = { "--config", profile, NULL };
+	int fd, rc;
+
+	fd = mkstemp(profile);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	rc = e2e_write_file(profile, user_kernel_profile);
+	if (!rc)
+		rc = e2e_start(&d, args);
+	unlink(profile);
+	*state = &d;
+	return rc;
+}
+
+/* A clean stop, or (a test failed half-way) no daemon left behind. */
 static int teardown(void **state)
 {
 	struct e2e_daemon *d = *state;
+	int rc = e2e_stop(d);
 
-	assert_int_equal(e2e_stop(d), 0);
-	return 0;
+	if (rc)
+		e2e_kill(d);
+	return rc ? -1 : 0;
 }
 
 /* A PF of user and kernel WQs loads idxd only; an mdev WQ loads vfio_idxd. */
 static void test_vfio_loaded_on_demand(void **state)
 {
-	char profile[] = "/tmp/siovd-e2e-profile.XXXXXX";
-	const char *args[] = { "--config", profile, NULL };
-	struct e2e_daemon d;
+	struct e2e_daemon *d = *state;
 	char v[256];
 	unsigned int i;
-	int fd;
 
-	fd = mkstemp(profile);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(e2e_write_file(profile, user_kernel_profile), 0);
-	assert_int_equal(e2e_start(&d, args), 0);
-	unlink(profile);
-
-	assert_true(e2e_module_loaded(&d, "idxd"));
-	assert_int_equal(e2e_ctl(&d, v, sizeof(v), "read /sys/bus/dsa/devices/wq0.2/state"), 0);
+	assert_true(e2e_module_loaded(d, "idxd"));
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/bus/dsa/devices/wq0.2/state"), 0);
 	assert_string_equal(v, "enabled");
 	for (i = 0; i < sizeof(vfio_modules) / sizeof(vfio_modules[0]); i++)
-		assert_int_equal(e2e_ctl(&d, NULL, 0, "read /sys/module/%s/initstate",
+		assert_int_equal(e2e_ctl(d, NULL, 0, "read /sys/module/%s/initstate",
 					 vfio_modules[i]), -ENOENT);
-	assert_int_equal(e2e_ctl(&d, NULL, 0, "ls /sys/bus/auxiliary/devices/idxd.mdev.0"),
+	assert_int_equal(e2e_ctl(d, NULL, 0, "ls /sys/bus/auxiliary/devices/idxd.mdev.0"),
 			 -ENOENT);
-	assert_int_equal(e2e_ctl(&d, NULL, 0, "ls /sys/class/mdev_bus"), -ENOENT);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "ls /sys/class/mdev_bus"), -ENOENT);
 
 	/* turn wq0.1 into an mdev WQ: disable, retype, enable */
-	assert_int_equal(e2e_ctl(&d, NULL, 0, "write /sys/bus/dsa/drivers/user/unbind wq0.1"), 0);
-	assert_int_equal(e2e_ctl(&d, NULL, 0, "write /sys/bus/dsa/devices/wq0.1/type mdev"), 0);
-	assert_int_equal(e2e_ctl(&d, NULL, 0, "write /sys/bus/dsa/devices/wq0.1/name vm0"), 0);
-	assert_false(e2e_module_loaded(&d, "vfio_idxd"));
-	assert_int_equal(e2e_ctl(&d, NULL, 0, "write /sys/bus/dsa/drivers/mdev/bind wq0.1"), 0);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/dsa/drivers/user/unbind wq0.1"), 0);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/dsa/devices/wq0.1/type mdev"), 0);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/dsa/devices/wq0.1/name vm0"), 0);
+	assert_false(e2e_module_loaded(d, "vfio_idxd"));
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/dsa/drivers/mdev/bind wq0.1"), 0);
 	/* the auxiliary device's modalias loaded vfio_idxd and what it needs */
-	assert_true(e2e_module_loaded(&d, "vfio_idxd"));
-	assert_true(e2e_module_loaded(&d, "mdev"));
-	assert_true(e2e_module_loaded(&d, "vfio_pci_core"));
-	assert_false(e2e_module_loaded(&d, "vfio_pci"));
-	assert_int_equal(e2e_ctl(&d, v, sizeof(v),
+	assert_true(e2e_module_loaded(d, "vfio_idxd"));
+	assert_true(e2e_module_loaded(d, "mdev"));
+	assert_true(e2e_module_loaded(d, "vfio_pci_core"));
+	assert_false(e2e_module_loaded(d, "vfio_pci"));
+	assert_int_equal(e2e_ctl(d, v, sizeof(v),
 				 "readlink /sys/bus/auxiliary/devices/idxd.mdev.0/driver"), 0);
 	assert_non_null(strstr(v, "drivers/vfio_idxd.mdev"));
-	assert_int_equal(e2e_ctl(&d, v, sizeof(v), "read " E2E_TYPE_DIR "/available_instances"),
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/available_instances"),
 			 0);
 	assert_string_equal(v, "1");
-	assert_int_equal(e2e_ctl(&d, v, sizeof(v), "read /sys/module/idxd/refcnt"), 0);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/module/idxd/refcnt"), 0);
 	assert_string_equal(v, "1");
-	assert_int_equal(e2e_ctl(&d, v, sizeof(v), "readlink /sys/module/idxd/holders/vfio_idxd"),
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "readlink /sys/module/idxd/holders/vfio_idxd"),
 			 0);
 	assert_string_equal(v, "../../vfio_idxd");
-	assert_int_equal(e2e_mdev_create(&d, uuid_a), 0);
-	assert_int_equal(e2e_stop(&d), 0);
+	assert_int_equal(e2e_mdev_create(d, uuid_a), 0);
 }
 
 /* Unloading: refused while in use, clean when idle; modprobe restores. */
@@ -225,7 +237,8 @@ static void test_aux_unbind_tears_down(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_vfio_loaded_on_demand),
+		cmocka_unit_test_setup_teardown(test_vfio_loaded_on_demand, setup_user_kernel,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_rmmod_busy_and_clean, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_aux_unbind_tears_down, setup_default, teardown),
 	};

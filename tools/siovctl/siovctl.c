@@ -9,6 +9,8 @@
  *   siovctl [--rundir DIR] [--timeout SECS] readlink PATH
  *   siovctl [--rundir DIR] [--timeout SECS] ping
  *   siovctl [--rundir DIR] [--timeout SECS] stats
+ *   siovctl [--rundir DIR] [--timeout SECS] modprobe NAME|ALIAS
+ *   siovctl [--rundir DIR] [--timeout SECS] rmmod NAME
  *   siovctl [--rundir DIR] shell [--sysfs DIR] [-v] [--] [CMD [ARG...]]
  *
  * Exit status: 0 on success, 1 when siovd refused (the errno is printed),
@@ -37,6 +39,8 @@ static void usage(FILE *f)
 		"  readlink PATH      print a symlink's target\n"
 		"  ping               check that siovd answers\n"
 		"  stats              resource counters (fds, devices, virqs, IRTEs, PASIDs)\n"
+		"  modprobe NAME      load a driver module (by name or modalias) and its deps\n"
+		"  rmmod NAME         unload a driver module (refused while it is in use)\n"
 		"  shell [--sysfs DIR] [-v] [--] [CMD...]\n"
 		"                     run CMD (default $SHELL) in a private mount namespace where\n"
 		"                     the tree `siovd --sysfs DIR` serves is grafted onto /sys\n"
@@ -193,7 +197,8 @@ int main(int argc, char **argv)
 		c = asprintf(&req, "%s\n", cmd);
 	else if (!strcmp(cmd, "ls") && optind + 2 >= argc)
 		c = asprintf(&req, "ls %s\n", path ? path : "/sys");
-	else if ((!strcmp(cmd, "read") || !strcmp(cmd, "readlink")) && optind + 2 == argc)
+	else if ((!strcmp(cmd, "read") || !strcmp(cmd, "readlink") || !strcmp(cmd, "modprobe") ||
+		  !strcmp(cmd, "rmmod")) && optind + 2 == argc)
 		c = asprintf(&req, "%s %s\n", cmd, path);
 	else if (!strcmp(cmd, "write") && optind + 3 == argc && !strchr(argv[optind + 2], '\n'))
 		c = asprintf(&req, "write %s %s\n", path, argv[optind + 2]);

@@ -5,7 +5,11 @@
  *
  *   vdsa --socket PATH [--op nop|drain|memmove|fill|compare|crc|all]
  *        [--mode poll|irq|both] [--portal trapped|mmap|both]
- *        [--size BYTES] [--iterations N] [--bad-address]
+ *        [--size BYTES] [--iterations N] [--bad-address] [--pf]
+ *
+ * --pf drives a whole DSA function (siovd's vfio-pci assignment): libvdsa
+ * configures it itself (vdsa_pf_open(): group 0, WQ 0 dedicated, all
+ * engines) instead of taking the vdcm's preconfigured WQ.
  *
  * Verification: MEMMOVE by memcmp of source and destination; FILL by
  * checking every byte against the 8-byte pattern; COMPARE on equal buffers
@@ -47,6 +51,7 @@ struct opts {
 	size_t size;
 	unsigned long iterations;
 	bool bad_address;
+	bool pf;			/* whole DSA: vdsa_pf_open() */
 };
 
 struct ctx {
@@ -70,7 +75,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vdsa --socket PATH [--op nop|drain|memmove|fill|compare|crc|all]\n"
 		"            [--mode poll|irq|both] [--portal trapped|mmap|both]\n"
-		"            [--size BYTES] [--iterations N] [--bad-address]\n");
+		"            [--size BYTES] [--iterations N] [--bad-address] [--pf]\n");
 }
 
 static double now_us(void)
@@ -130,6 +135,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "size", required_argument, NULL, 'z' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "bad-address", no_argument, NULL, 'b' },
+		{ "pf", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -138,7 +144,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .ops = (1U << NR_OPS) - 1, .modes = 3, .portals = 3,
 			    .size = 4096, .iterations = 100 };
-	while ((ch = getopt_long(argc, argv, "s:o:m:p:z:n:bh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:o:m:p:z:n:bPh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			o->socket = optarg;
@@ -169,6 +175,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'b':
 			o->bad_address = true;
+			break;
+		case 'P':
+			o->pf = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -432,7 +441,7 @@ static int setup(struct ctx *c, const struct opts *o)
 		fprintf(stderr, "vdsa: %s: %s\n", o->socket, strerror(-rc));
 		return rc;
 	}
-	rc = vdsa_dev_open(c->conn, &c->dev);
+	rc = o->pf ? vdsa_pf_open(c->conn, NULL, &c->dev) : vdsa_dev_open(c->conn, &c->dev);
 	if (rc) {
 		fprintf(stderr, "vdsa: device bring-up failed: %s\n", strerror(-rc));
 		return rc;

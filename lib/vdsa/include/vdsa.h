@@ -16,6 +16,9 @@
  *    up, obtain an interrupt handle, build descriptors, submit them through
  *    the trapped portal (REGION_WRITE) or the mmap-ed portal page, and wait
  *    for completion records by polling or by interrupt (eventfd).
+ *    In PF mode (vdsa_pf_open()) the same driver takes a whole DSA function
+ *    assigned with vfio-pci and configures it itself through its registers
+ *    (GRPCFG, WQCFG), as DPDK's and SPDK's user-space idxd drivers do.
  *
  * Conventions: functions return 0 (or a count) on success and a negative
  * errno on failure; errnos that the server reports come back unchanged
@@ -315,11 +318,62 @@ struct vdsa_dev_info {
 int vdsa_dev_open(struct vdsa_conn *conn, struct vdsa_dev **devp);
 
 /**
+ * struct vdsa_pf_config - how vdsa_pf_open() configures a whole DSA: one
+ * group (group 0) with WQ 0, dedicated, and the first @nr_engines engines.
+ * @nr_engines: 1..ENGCAP.num_engines; 0 means all of them.
+ * @wq_size: WQ 0's entries, 1..WQCAP.total_wq_size; 0 means 16 (or the
+ *	total when smaller).
+ * @priority: WQ 0's priority 1..15; 0 means 1.
+ */
+struct vdsa_pf_config {
+	unsigned int nr_engines;
+	unsigned int wq_size;
+	unsigned int priority;
+};
+
+/**
+ * vdsa_pf_open - bring up a whole DSA function behind @conn (siovd's
+ * vfio-pci assignment), configuring it from @cfg (NULL: all defaults).
+ *
+ * Steps (SPDK's order): check the device as vdsa_dev_open() does; Memory
+ * Space and Bus Master on; VFIO_USER_DEVICE_RESET (a function reset: a
+ * known state) and the command register again; read the capabilities
+ * (GENCAP.config_en must be 1); program WQCFG[0] (read-modify-write: size,
+ * dedicated, priority, the device's transfer and batch limits, no PASID)
+ * and GRPCFG[0] (WQ 0 and the engines); route MSI-X vectors 0 and 1 to
+ * eventfds with GENCTRL's error and halt interrupts on; ENABLE_DEVICE,
+ * ENABLE_WQ 0, REQUEST_INT_HANDLE for MSI-X vector 1 when CMDCAP has it;
+ * mmap the portal page of WQ 0 when offered. From then on every other call
+ * of this part works as on a virtual DSA.
+ *
+ * Return: 0; -ENOTSUP (configuration read-only); -EINVAL (@cfg out of the
+ * device's range, or a command failed: vdsa_dev_cmd_status()); the errors
+ * of vdsa_dev_open().
+ */
+int vdsa_pf_open(struct vdsa_conn *conn, const struct vdsa_pf_config *cfg,
+		 struct vdsa_dev **devp);
+
+/**
  * vdsa_dev_close - release the interrupt handle, disable WQ 0 and the
  * device, disable the interrupts, free the device. Descriptors still
  * outstanding are drained by the disable. The connection stays open.
  */
 void vdsa_dev_close(struct vdsa_dev *dev);
+
+/**
+ * vdsa_dev_handle_revoked - the DSA 1.1 interrupt handle revocation: when
+ * INTCAUSE says the device revoked the interrupt handles (a reset on the
+ * host side), clear the cause and request a new handle for the completion
+ * vector (REQUEST_INT_HANDLE); vdsa_dev_info()->int_handle is updated.
+ * Descriptors that completed with DSA_COMP_INT_HANDLE_INVAL may then be
+ * submitted again with the new handle; descriptors in flight at the reset
+ * are lost (the WQ restarted: the mapped portal begins again at slot 0 and
+ * nothing counts as outstanding). Call it when vector 0 fires, or after
+ * such a completion.
+ * Return: 1 a new handle was taken; 0 nothing was revoked; -errno (a
+ * command failed: -EINVAL with vdsa_dev_cmd_status()).
+ */
+int vdsa_dev_handle_revoked(struct vdsa_dev *dev);
 
 const struct vdsa_dev_info *vdsa_dev_info(const struct vdsa_dev *dev);
 

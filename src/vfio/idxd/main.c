@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/module.h"
 #include "iommu/iommu.h"
 #include "irq/msi.h"
 #include "lib/log.h"
@@ -55,6 +56,7 @@ static void vdcm_free_resources(struct vdcm_idxd *vd)
 	struct device *dev = &vd->mdev->dev;
 
 	idxd_wq_set_error_handler(vd->wq, NULL, NULL);
+	idxd_wq_set_revoke_handler(vd->wq, NULL, NULL);
 	vdcm_vectors_release(vd, true);
 	if (!vd->lost && idxd_wq_hw_enabled(vd->wq) && idxd_wq_disable(vd->wq, NULL))
 		dev_warn(dev, "vdcm: disabling %s failed", idxd_wq_name(vd->wq));
@@ -85,7 +87,14 @@ static struct vdcm_idxd *vdcm_create(struct mdev_device *mdev, struct idxd_devic
 	vd->wq = wq;
 	vd->pf = idxd_pci_dev(idxd);
 	vd->pasid = pasid;
-	for (v = 0; v < VDCM_MSIX_VECTORS; v++)
+	vd->nvec = vdcm_msix_vectors;
+	vd->vec = calloc(vd->nvec, sizeof(*vd->vec));
+	if (!vd->vec) {
+		vfio_put_device(&vd->core.vdev);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (v = 0; v < vd->nvec; v++)
 		vd->vec[v].ims_index = -1;
 	rc = vdcm_compose(vd);
 	if (rc) {
@@ -121,6 +130,7 @@ static int vdcm_mdev_probe(struct mdev_device *mdev)
 		goto out_release_ims;
 	}
 	idxd_wq_set_error_handler(wq, vdcm_wq_error, vd);
+	idxd_wq_set_revoke_handler(wq, vdcm_handles_revoked, vd);
 	rc = vfio_pci_core_register_device(&vd->core);
 	if (rc) {
 		/* gives back the WQ, the PASID and the IMS domain too */
@@ -206,6 +216,13 @@ static struct auxiliary_driver vdcm_aux_driver = {
 };
 
 /* ---- module init/exit --------------------------------------------------------------- */
+
+/*
+ * MSI-X vectors of the virtual devices created from now on: vector 0 and
+ * up to 511 IMS-backed ones (/sys/module/vfio_idxd/parameters/msix_vectors).
+ */
+unsigned int vdcm_msix_vectors = VDCM_MSIX_VECTORS;
+module_param_uint(msix_vectors, vdcm_msix_vectors, 2, VDCM_MSIX_VECTORS_MAX, 0644);
 
 static bool vfio_idxd_loaded;
 

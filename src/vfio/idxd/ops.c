@@ -13,6 +13,7 @@
  * on the path. Vector 0 is emulated: vfio_pci_core_trigger().
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "iommu/iommu.h"
@@ -32,7 +33,7 @@ int vdcm_vector_get_ims(struct vdcm_idxd *vd, unsigned int v)
 	struct vdcm_vector *vec = &vd->vec[v];
 	struct msi_map map;
 
-	if (v == 0 || v >= VDCM_MSIX_VECTORS)
+	if (v == 0 || v >= vd->nvec)
 		return -EINVAL;
 	if (vec->ims_index >= 0)
 		return 0;
@@ -64,7 +65,7 @@ void vdcm_vectors_release(struct vdcm_idxd *vd, bool free_ims)
 {
 	unsigned int v;
 
-	for (v = 1; v < VDCM_MSIX_VECTORS; v++) {
+	for (v = 1; v < vd->nvec; v++) {
 		struct vdcm_vector *vec = &vd->vec[v];
 
 		if (vec->has_handle &&
@@ -170,6 +171,10 @@ const struct vfio_pci_regops vdcm_bar2_regops = {
 
 static void vdcm_release(struct vfio_device *vdev)
 {
+	struct vdcm_idxd *vd = to_vdcm(to_vfio_pci_core(vdev));
+
+	free(vd->vec);
+	vd->vec = NULL;
 	vfio_pci_core_release_dev(vdev);
 	/* the reference vdcm_mdev_probe() took for this allocation */
 	put_device(vdev->dev);

@@ -7,16 +7,22 @@
  *
  * The virtual device (one per mdev):
  *   config space  8086:0b25, class 088000, revision and subsystem of the PF;
- *                 BAR0 64-bit VDCM_BAR0_SIZE (registers), BAR2 64-bit
+ *                 BAR0 64-bit vdcm_bar0_size() (registers), BAR2 64-bit
  *                 VDCM_BAR2_SIZE (the four portal pages of its one WQ);
- *                 PCI Express (RCiEP) and MSI-X (VDCM_MSIX_VECTORS).
+ *                 PCI Express (RCiEP) and MSI-X with N vectors, N the
+ *                 vfio_idxd parameter msix_vectors when the mdev was created
+ *                 (default VDCM_MSIX_VECTORS, at most VDCM_MSIX_VECTORS_MAX).
  *   BAR0          0x000 architected registers, GRPCFG at 0x400, WQCFG at
  *                 0x500, MSI-X permission table at 0x600, MSI-X table at
- *                 0x2000 and PBA at 0x3000 (both emulated by vfio-pci-core).
+ *                 0x2000 and PBA after it on the next page (both emulated
+ *                 by vfio-pci-core).
  *   MSI-X         vector 0 emulated (command completion, errors); vectors
  *                 1..N-1 each backed on demand by one IMS entry of the PF,
  *                 allocated on the mdev's struct device with the PASID as
- *                 cookie.
+ *                 cookie when the client wires or asks a handle for it
+ *                 (seed 001's on-demand expansion). Across mdevs they may
+ *                 outnumber the 2048 MSI-X entries a function can have: the
+ *                 PF's IMS size (GENCAP) is the limit.
  *
  * Lifetime: mdev probe takes a WQ, a PASID and the PF's IMS domain, then
  * allocates the vdcm_idxd with vfio_alloc_device() (which holds a reference
@@ -40,14 +46,13 @@
 struct iommu;
 struct iommu_domain;
 
-#define VDCM_MSIX_VECTORS	9	/* 1 emulated + 8 IMS-backed, as the PF */
-#define VDCM_BAR0_SIZE		0x4000
+#define VDCM_MSIX_VECTORS	9	/* default: 1 emulated + 8 IMS-backed, as the PF */
+#define VDCM_MSIX_VECTORS_MAX	512	/* the permission table fits below 0x2000 */
 #define VDCM_BAR2_SIZE		(DSA_PORTALS_PER_WQ * DSA_PORTAL_SIZE)
 #define VDCM_GRPCFG_OFFSET	0x400
 #define VDCM_WQCFG_OFFSET	0x500
 #define VDCM_MSIX_PERM_OFFSET	0x600
 #define VDCM_MSIX_TABLE_OFFSET	0x2000
-#define VDCM_MSIX_PBA_OFFSET	0x3000
 #define VDCM_REGS_SIZE		VDCM_MSIX_TABLE_OFFSET	/* what vdev.c emulates */
 
 static_assert(VDCM_GRPCFG_OFFSET % IDXD_TABLE_MULT == 0, "GRPCFG in OFFSETS units");
@@ -55,8 +60,27 @@ static_assert(VDCM_WQCFG_OFFSET % IDXD_TABLE_MULT == 0, "WQCFG in OFFSETS units"
 static_assert(VDCM_MSIX_PERM_OFFSET % IDXD_TABLE_MULT == 0, "MSIXPERM in OFFSETS units");
 static_assert(VDCM_WQCFG_OFFSET - VDCM_GRPCFG_OFFSET >= GRPCFG_SIZE, "one group");
 static_assert(VDCM_MSIX_PERM_OFFSET - VDCM_WQCFG_OFFSET >= sizeof(union wqcfg), "one WQ");
-static_assert(VDCM_MSIX_PERM_OFFSET + VDCM_MSIX_VECTORS * IDXD_MSIX_PERM_STRIDE <=
+static_assert(VDCM_MSIX_PERM_OFFSET + VDCM_MSIX_VECTORS_MAX * IDXD_MSIX_PERM_STRIDE <=
 	      VDCM_MSIX_TABLE_OFFSET, "permission table");
+
+/* The PBA's offset in BAR0 for @nvec vectors: the page after the table. */
+static inline uint64_t vdcm_pba_offset(unsigned int nvec)
+{
+	return VDCM_MSIX_TABLE_OFFSET + ALIGN_UP((uint64_t)nvec * 16, SIOVD_PAGE_SIZE);
+}
+
+/* BAR0's size for @nvec vectors: registers, table and PBA, a power of two. */
+static inline uint64_t vdcm_bar0_size(unsigned int nvec)
+{
+	uint64_t end = vdcm_pba_offset(nvec) + SIOVD_PAGE_SIZE, size = 0x4000;
+
+	while (size < end)
+		size <<= 1;
+	return size;
+}
+
+/* vfio_idxd's parameter msix_vectors (/sys/module/vfio_idxd/parameters). */
+extern unsigned int vdcm_msix_vectors;
 
 /* One MSI-X vector of the virtual device that an IMS entry backs. */
 struct vdcm_vector {
@@ -97,7 +121,8 @@ struct vdcm_idxd {
 	bool wq_enabled;
 	bool lost;
 
-	struct vdcm_vector vec[VDCM_MSIX_VECTORS];
+	unsigned int nvec;
+	struct vdcm_vector *vec;	/* nvec entries */
 };
 
 static_assert(offsetof(struct vdcm_idxd, core) == 0, "vfio-pci-core first");
@@ -121,6 +146,8 @@ ssize_t vdcm_bar0_rw(struct vfio_pci_core_device *core, unsigned int index,
 void vdcm_reset_device(struct vdcm_idxd *vd);
 /* The PF's error report for our WQ (idxd_wq_set_error_handler()). */
 void vdcm_wq_error(void *arg, const union sw_err_reg *swerr);
+/* The PF revoked its interrupt handles (idxd_wq_set_revoke_handler()). */
+void vdcm_handles_revoked(void *arg);
 
 /* ---- ops.c: vfio ops, portal, interrupts ---- */
 
@@ -130,7 +157,7 @@ extern const struct vfio_pci_regops vdcm_bar2_regops;
 extern const struct vfio_pci_core_irq_ops vdcm_irq_ops;
 
 /*
- * The IMS entry of vector @v (1..VDCM_MSIX_VECTORS-1), allocated on demand.
+ * The IMS entry of vector @v (1..nvec-1), allocated on demand.
  * Return: 0 or -errno (-ENOSPC: the PF's IMS is full).
  */
 int vdcm_vector_get_ims(struct vdcm_idxd *vd, unsigned int v);

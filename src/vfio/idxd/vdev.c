@@ -154,7 +154,7 @@ static void vdcm_regs_init(struct vdcm_idxd *vd)
 	reg_init(vd, VDCM_GRPCFG_OFFSET + GRPCFG_FLAGS_OFFSET, 8,
 		 vd->host_grpcfg.flags.bits, 0, 0);
 	vdcm_wqcfg_update(vd);
-	for (i = 0; i < VDCM_MSIX_VECTORS; i++)
+	for (i = 0; i < vd->nvec; i++)
 		reg_init(vd, VDCM_MSIX_PERM_OFFSET + i * IDXD_MSIX_PERM_STRIDE, 4, 0,
 			 VDCM_MSIX_PERM_WMASK, 0);
 	vdcm_set_dev_state(vd, vd->lost ? IDXD_DEVICE_STATE_HALT : IDXD_DEVICE_STATE_DISABLED);
@@ -176,8 +176,8 @@ int vdcm_compose(struct vdcm_idxd *vd)
 	vfio_pci_core_set_ids(core, DSA_PCI_VENDOR_ID, DSA_PCI_DEVICE_ID,
 			      pf->subsystem_vendor, pf->subsystem_device, DSA_PCI_CLASS,
 			      pf->revision);
-	rc = vfio_pci_core_setup_bar(core, DSA_MMIO_BAR, VDCM_BAR0_SIZE, VFIO_PCI_BAR_64BIT,
-				     &vdcm_bar0_regops);
+	rc = vfio_pci_core_setup_bar(core, DSA_MMIO_BAR, vdcm_bar0_size(vd->nvec),
+				     VFIO_PCI_BAR_64BIT, &vdcm_bar0_regops);
 	if (!rc)
 		rc = vfio_pci_core_setup_bar(core, DSA_WQ_BAR, VDCM_BAR2_SIZE,
 					     VFIO_PCI_BAR_64BIT, &vdcm_bar2_regops);
@@ -190,9 +190,9 @@ int vdcm_compose(struct vdcm_idxd *vd)
 	rc = vfio_pci_core_add_pcie_cap(core, PCI_EXP_TYPE_RC_END);
 	if (rc < 0)
 		return rc;
-	rc = vfio_pci_core_add_msix_cap(core, VDCM_MSIX_VECTORS, DSA_MMIO_BAR,
+	rc = vfio_pci_core_add_msix_cap(core, vd->nvec, DSA_MMIO_BAR,
 					VDCM_MSIX_TABLE_OFFSET, DSA_MMIO_BAR,
-					VDCM_MSIX_PBA_OFFSET);
+					vdcm_pba_offset(vd->nvec));
 	if (rc < 0)
 		return rc;
 	core->irq_ops = &vdcm_irq_ops;
@@ -335,7 +335,7 @@ static uint32_t vdcm_cmd_request_int_handle(struct vdcm_idxd *vd, uint32_t opera
 	int rc;
 
 	/* vector 0 is emulated, and the virtual device has no IMS */
-	if ((operand & ~0xffffU) || v == 0 || v >= VDCM_MSIX_VECTORS)
+	if ((operand & ~0xffffU) || v == 0 || v >= vd->nvec)
 		return IDXD_CMDSTS_ERR_INVAL_INT_IDX;
 	vec = &vd->vec[v];
 	if (vec->has_handle)
@@ -359,10 +359,10 @@ static uint32_t vdcm_cmd_release_int_handle(struct vdcm_idxd *vd, uint32_t opera
 
 	if (operand & ~0xffffU)
 		return IDXD_CMDSTS_ERR_INVAL_INT_IDX;
-	for (v = 1; v < VDCM_MSIX_VECTORS; v++)
+	for (v = 1; v < vd->nvec; v++)
 		if (vd->vec[v].has_handle && vd->vec[v].handle == handle)
 			break;
-	if (v == VDCM_MSIX_VECTORS)
+	if (v == vd->nvec)
 		return IDXD_CMDSTS_ERR_INVAL_INT_IDX;
 	rc = idxd_release_int_handle(vd->idxd, handle, true, &pf);
 	if (rc)
@@ -485,6 +485,25 @@ void vdcm_reset_device(struct vdcm_idxd *vd)
 	vdcm_vectors_release(vd, false);
 	vd->wq_enabled = false;
 	vdcm_regs_init(vd);
+}
+
+/**
+ * vdcm_handles_revoked - see vdcm.h. The PF's handles behind every vector
+ * are gone (the IMS entries themselves stay, restored by the PF driver):
+ * the client learns it as DSA 1.1 specifies, INTCAUSE.int_handle_revoked
+ * with vector 0, and asks again with REQUEST_INT_HANDLE; until then its
+ * descriptors naming an old handle complete with "invalid handle".
+ */
+void vdcm_handles_revoked(void *arg)
+{
+	struct vdcm_idxd *vd = arg;
+	unsigned int v;
+
+	for (v = 1; v < vd->nvec; v++)
+		vd->vec[v].has_handle = false;
+	dev_info(&vd->mdev->dev, "vdcm: interrupt handles revoked by a reset of %s",
+		 idxd_name(vd->idxd));
+	vdcm_raise(vd, IDXD_INTC_INT_HANDLE_REVOKED, true);
 }
 
 /**

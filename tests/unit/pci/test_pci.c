@@ -33,6 +33,7 @@
 #define TF_MSIX_PBA	0x1800
 #define TF_NVEC		4
 #define TF_RID		0x50
+#define DEVP		"/sys/bus/pci/devices/0000:00:0a.0/"
 
 struct tfunc {
 	uint8_t cfg[4096];
@@ -133,12 +134,25 @@ static int tf_bar_info(void *hw, int bar, struct pci_func_bar_info *info)
 	return 0;
 }
 
+static unsigned int flrs;
+
+/* Function Level Reset: configuration space and MSI-X table at power-on. */
+static int tf_flr(void *hw)
+{
+	struct tfunc *f = hw;
+
+	flrs++;
+	tfunc_init(f, f->ir);
+	return 0;
+}
+
 static const struct pci_func_ops tf_ops = {
 	.cfg_read = tf_cfg_read,
 	.cfg_write = tf_cfg_write,
 	.mmio_read = tf_mmio_read,
 	.mmio_write = tf_mmio_write,
 	.bar_info = tf_bar_info,
+	.flr = tf_flr,
 };
 
 /* The model raises vector @n: an MSI write, unless masked. Return: as remap. */
@@ -252,6 +266,7 @@ static void test_match_and_vfio_flavour(void **state)
 				  .remove = t_remove };
 	struct pci_driver vdrv = { .name = "vfio-pci", .id_table = vfio_ids, .probe = t_probe,
 				   .remove = t_remove };
+	char buf[128];
 
 	assert_int_equal(pci_dev_add(fx->pdev), 0);
 	/* the override-only id does not match by itself */
@@ -270,9 +285,105 @@ static void test_match_and_vfio_flavour(void **state)
 	assert_int_equal(sysfs_write("/sys/bus/pci/drivers/vfio-pci/bind", "0000:00:0a.0", 12),
 			 12);
 	assert_ptr_equal(probed_id, &vfio_ids[0]);
+
+	/*
+	 * The vfio flavour (seed 002): no driver named, yet only override-only
+	 * ids match, and the modalias names the vfio_pci: form.
+	 */
+	assert_int_equal(sysfs_write("/sys/bus/pci/drivers/vfio-pci/unbind", "0000:00:0a.0", 12),
+			 12);
+	assert_int_equal(sysfs_write(DEVP "driver_override", "", 0), 0);
+	assert_int_equal(sysfs_write(DEVP "driver_flavour", "vfio\n", 5), 5);
+	assert_int_equal(sysfs_read(DEVP "driver_flavour", buf, sizeof(buf)), 5);
+	assert_memory_equal(buf, "vfio\n", 5);
+	assert_true(sysfs_read(DEVP "modalias", buf, sizeof(buf)) > 0);
+	assert_memory_equal(buf, "vfio_pci:v00001234d00005678sv00008086sd00000001bc08sc80i00\n", 59);
+	assert_int_equal(sysfs_write("/sys/bus/pci/drivers/tdrv/bind", "0000:00:0a.0", 12),
+			 -ENODEV);
+	assert_int_equal(sysfs_write("/sys/bus/pci/drivers_probe", "0000:00:0a.0", 12), 12);
+	assert_ptr_equal(fx->pdev->dev.driver, &vdrv.driver);
+	assert_ptr_equal(probed_id, &vfio_ids[0]);
+	assert_int_equal(sysfs_write(DEVP "driver_flavour", "dma", 3), -EINVAL);
+	/* back: the ordinary driver, the ordinary modalias */
+	assert_int_equal(sysfs_write("/sys/bus/pci/drivers/vfio-pci/unbind", "0000:00:0a.0", 12),
+			 12);
+	assert_int_equal(sysfs_write(DEVP "driver_flavour", "\n", 1), 1);
+	assert_int_equal(sysfs_write("/sys/bus/pci/drivers_probe", "0000:00:0a.0", 12), 12);
+	assert_ptr_equal(fx->pdev->dev.driver, &drv.driver);
+	assert_true(sysfs_read(DEVP "modalias", buf, sizeof(buf)) > 0);
+	assert_memory_equal(buf, "pci:", 4);
 	pci_unregister_driver(&drv);
 	pci_unregister_driver(&vdrv);
 	assert_int_equal(probes, 0);
+}
+
+/* ---- function reset ---------------------------------------------------------- */
+
+static char reset_log[8];
+
+static void t_reset_prepare(struct pci_dev *pdev)
+{
+	strcat(reset_log, "p");
+}
+
+static void t_reset_done(struct pci_dev *pdev)
+{
+	strcat(reset_log, "d");
+}
+
+static const struct pci_error_handlers t_err = {
+	.reset_prepare = t_reset_prepare,
+	.reset_done = t_reset_done,
+};
+
+/*
+ * A reset through sysfs: the driver prepares, the function loses its state,
+ * the core writes back the command register, PASID and every MSI-X vector
+ * (message and mask), the driver finishes. Targets are untouched.
+ */
+static void test_reset_restores(void **state)
+{
+	struct fix *fx = *state;
+	struct pci_driver drv = { .name = "tdrv", .id_table = t_ids, .probe = t_probe,
+				  .remove = t_remove, .err_handler = &t_err };
+	uint8_t before[TF_NVEC * 16];
+	uint16_t cmd, flags, ctrl;
+	uint64_t count;
+	int virq, efd;
+
+	assert_int_equal(pci_dev_add(fx->pdev), 0);
+	assert_int_equal(pci_register_driver(&drv), 0);
+	assert_int_equal(pci_enable_device_mem(fx->pdev), 0);
+	assert_int_equal(pci_enable_pasid(fx->pdev), 0);
+	assert_int_equal(pci_alloc_irq_vectors(fx->pdev, 1, TF_NVEC, PCI_IRQ_MSIX), TF_NVEC);
+	virq = pci_irq_vector(fx->pdev, 1);
+	efd = eventfd(0, EFD_NONBLOCK);
+	assert_int_equal(irq_set_eventfd(virq, efd), 0);
+	enable_irq(virq);
+	memcpy(before, fx->f.bar0 + TF_MSIX_TABLE, sizeof(before));
+
+	reset_log[0] = '\0';
+	flrs = 0;
+	assert_int_equal(sysfs_write(DEVP "reset", "1", 1), 1);
+	assert_int_equal(flrs, 1);
+	assert_string_equal(reset_log, "pd");
+	assert_memory_equal(fx->f.bar0 + TF_MSIX_TABLE, before, sizeof(before));
+	assert_int_equal(pci_read_config_word(fx->pdev, PCI_COMMAND, &cmd), 0);
+	assert_true(cmd & PCI_COMMAND_MEMORY);
+	assert_int_equal(pci_read_config_word(fx->pdev, TF_MSIX_CAP + PCI_MSIX_FLAGS, &flags), 0);
+	assert_true(flags & PCI_MSIX_FLAGS_ENABLE);
+	assert_false(flags & PCI_MSIX_FLAGS_MASKALL);
+	assert_int_equal(pci_read_config_word(fx->pdev, TF_PASID_CAP + PCI_PASID_CTRL, &ctrl), 0);
+	assert_int_equal(ctrl, PCI_PASID_CTRL_ENABLE);
+	/* the vector fires into the same eventfd; the masked one stays masked */
+	assert_int_equal(tfunc_fire(&fx->f, 1), 0);
+	assert_int_equal(read(efd, &count, sizeof(count)), sizeof(count));
+	assert_int_equal(tfunc_fire(&fx->f, 2), -EAGAIN);
+	assert_int_equal(sysfs_write(DEVP "reset", "2", 1), -EINVAL);
+
+	pci_free_irq_vectors(fx->pdev);
+	close(efd);
+	pci_unregister_driver(&drv);
 }
 
 static void test_capabilities(void **state)
@@ -444,6 +555,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_capabilities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mmio, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msix_vectors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_restores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domain_sharing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_template, setup, teardown),
 	};

@@ -41,7 +41,10 @@
 #include "vfio/core/vfio_core.h"
 #include "vfio/mdev/mdev.h"
 #include "vfio/vfio.h"
+#include "vfio/idxd/vdcm.h"		/* vdcm_msix_vectors, the module parameter */
 #include "vfio/idxd/vfio_idxd.h"
+#include "irq/msi.h"
+#include "pci/pci.h"
 
 static_assert(sizeof(struct dsa_hw_desc) == DSA_DESC_SIZE, "descriptor");
 static_assert(sizeof(struct dsa_completion_record) == DSA_COMP_RECORD_SIZE, "completion");
@@ -111,7 +114,8 @@ static void close_s(void)
 	cur_session = NULL;
 }
 
-static int setup(void **state)
+/* The machine with one DSA of @params (NULL: defaults) configured by @profile. */
+static int setup_machine(const struct dsa_hw_params *params, const char *profile)
 {
 	char err[256] = "";
 	int rc;
@@ -122,10 +126,9 @@ static int setup(void **state)
 	vfio_core_init(plat.iommu);
 	if (mdev_init() || vfio_idxd_init() || idxd_driver_init())
 		return -1;
-	if (!platform_add_dsa(&plat, NULL))
+	if (!platform_add_dsa(&plat, params))
 		return -1;
-	rc = idxd_config_load(idxd_default_config, strlen(idxd_default_config), true,
-			      err, sizeof(err));
+	rc = idxd_config_load(profile, strlen(profile), true, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "config: %d %s\n", rc, err);
 		return -1;
@@ -142,10 +145,16 @@ static int setup(void **state)
 	return 0;
 }
 
+static int setup(void **state)
+{
+	return setup_machine(NULL, idxd_default_config);
+}
+
 static int teardown(void **state)
 {
 	close_s();
 	vfio_unregister_frontend(&test_fe);
+	vdcm_msix_vectors = VDCM_MSIX_VECTORS;
 	vfio_idxd_exit();
 	idxd_driver_exit();
 	mdev_exit();
@@ -830,6 +839,305 @@ static void test_owned_wq_kept_until_pf_removal(void **state)
 	assert_no_leak();
 }
 
+/* ---- interrupts: on-demand IMS, remapping, revocation, scale, gating ---- */
+
+static unsigned int mdev_ims_count(const char *uuid)
+{
+	struct mdev_device *mdev;
+	unsigned int n;
+	uuid_t u;
+
+	assert_int_equal(uuid_parse(uuid, u), 0);
+	mdev = mdev_find_device(u);
+	assert_non_null(mdev);
+	n = msi_domain_nr_irqs(&mdev->dev, MSI_SECONDARY_DOMAIN);
+	put_device(&mdev->dev);
+	return n;
+}
+
+/*
+ * Seed 001's on-demand expansion: an mdev starts with no IMS entry; each
+ * vector gets one when the client wires it or asks a handle for it.
+ */
+static void test_ims_on_demand(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int fds[NVEC] = { efd, efd, efd, efd, efd, efd, efd, efd, efd };
+
+	assert_non_null(s);
+	assert_int_equal(mdev_ims_count(UUID_1), 0);
+	enable_all(v);
+	assert_int_equal(set_eventfds(v, 0, 2, fds), 0);	/* vector 0 is emulated */
+	assert_int_equal(mdev_ims_count(UUID_1), 1);
+	assert_int_equal(irq_nr_allocated(), irqs_at_start + 1);
+	/* the client enables more vectors later */
+	assert_int_equal(set_eventfds(v, 2, 4, fds), 0);
+	assert_int_equal(mdev_ims_count(UUID_1), 5);
+	/* a handle for a vector not wired yet takes its entry too */
+	request_handle(v, 7);
+	assert_int_equal(mdev_ims_count(UUID_1), 6);
+	assert_int_equal(irq_nr_allocated(), irqs_at_start + 6);
+	/* unwiring keeps the entries (the client may wire them again) */
+	assert_int_equal(set_eventfds(v, 2, 1, (int[]){ -1 }), 0);
+	assert_int_equal(mdev_ims_count(UUID_1), 6);
+	/* a device reset gives them all back */
+	assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_RESET, NULL), 0);
+	assert_int_equal(mdev_ims_count(UUID_1), 0);
+	close_s();
+	close(efd);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+/* The PF's IMS table, read through the PF's own BAR0. */
+static void read_ims_table(uint32_t *buf, size_t words)
+{
+	struct pci_iomem *io = pci_iomap(plat.dsa_pdev[0], DSA_MMIO_BAR, 0);
+	union offsets_reg o;
+	size_t i;
+
+	assert_non_null(io);
+	o.bits[0] = ioread64(io, IDXD_TABLE_OFFSET);
+	o.bits[1] = ioread64(io, IDXD_TABLE_OFFSET + 8);
+	for (i = 0; i < words; i++)
+		buf[i] = ioread32(io, (uint64_t)o.ims * IDXD_TABLE_MULT + i * 4);
+	pci_iounmap(io);
+}
+
+/* Run a MEMMOVE with interrupt @handle through the trapped portal. */
+static uint8_t memmove_irq(struct vfio_device *v, uint16_t handle, uint8_t seed)
+{
+	struct dsa_hw_desc d;
+
+	fill_src(seed);
+	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, handle);
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	return wait_completion(comp());
+}
+
+/*
+ * Interrupt remapping: the IMS entry names an IRTE; the client's new
+ * eventfd changes the IRTE only. The device's table stays byte for byte.
+ */
+static void test_retarget_without_device(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int a = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), b = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	uint32_t before[4 * 4], after[4 * 4];
+	struct irq_remap_stats st0, st1;
+	uint16_t handle;
+
+	assert_non_null(s);
+	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	enable_all(v);
+	assert_int_equal(set_eventfds(v, 0, 2, (int[]){ a, a }), 0);
+	handle = request_handle(v, 1);
+	assert_int_equal(memmove_irq(v, handle, 1), DSA_COMP_SUCCESS);
+	assert_int_equal(wait_eventfd(a), 1);
+	read_ims_table(before, ARRAY_SIZE(before));
+	/* the remappable message: 0xFEE..., format bit, an IRTE handle */
+	assert_int_equal(before[0] & 0xfff00000, 0xfee00000);
+	assert_true(before[0] & MSI_ADDR_IR_FORMAT);
+
+	assert_int_equal(set_eventfds(v, 1, 1, (int[]){ b }), 0);
+	read_ims_table(after, ARRAY_SIZE(after));
+	assert_memory_equal(before, after, sizeof(before));
+	irq_remap_get_stats(plat.ir, &st0);
+	assert_int_equal(memmove_irq(v, handle, 2), DSA_COMP_SUCCESS);
+	assert_int_equal(wait_eventfd(b), 1);
+	assert_true(eventfd_quiet(a));
+	irq_remap_get_stats(plat.ir, &st1);
+	assert_int_equal(st1.delivered, st0.delivered + 1);
+	close_s();
+	close(a);
+	close(b);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+/*
+ * A host-side reset of the PF (the PCI "reset" attribute) revokes every
+ * interrupt handle (DSA 1.1): the client sees INTCAUSE.int_handle_revoked
+ * on vector 0, its old handle is refused, it asks again and goes on. The
+ * PF driver restored the configuration, the IMS entries and the WQ.
+ */
+static void test_handle_revocation(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int efd[2] = { eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC),
+		       eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) };
+	uint16_t handle;
+	char buf[64];
+
+	assert_non_null(s);
+	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	enable_all(v);
+	assert_int_equal(set_eventfds(v, 0, 2, efd), 0);
+	handle = request_handle(v, 1);
+	assert_int_equal(memmove_irq(v, handle, 1), DSA_COMP_SUCCESS);
+	assert_int_equal(wait_eventfd(efd[1]), 1);
+
+	assert_int_equal(write_str("/sys/bus/pci/devices/0000:00:0a.0/reset", "1"), 1);
+	assert_int_equal(wait_eventfd(efd[0]), 1);
+	assert_true(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4) & IDXD_INTC_INT_HANDLE_REVOKED);
+	/* the host put its side back */
+	read_attr("/sys/bus/dsa/devices/dsa0/state", buf, sizeof(buf));
+	assert_string_equal(buf, "enabled\n");
+	read_attr("/sys/bus/dsa/devices/wq0.2/state", buf, sizeof(buf));
+	assert_string_equal(buf, "enabled\n");
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_ENABLED);
+	/* the old handle is refused by the device; the data still moves */
+	assert_int_equal(memmove_irq(v, handle, 2), DSA_COMP_INT_HANDLE_INVAL);
+	assert_true(eventfd_quiet(efd[1]));
+	/* acknowledge, ask again, carry on */
+	wr(v, BAR0(IDXD_INTCAUSE_OFFSET), 4, IDXD_INTC_INT_HANDLE_REVOKED);
+	assert_false(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4) & IDXD_INTC_INT_HANDLE_REVOKED);
+	handle = request_handle(v, 1);
+	assert_int_equal(memmove_irq(v, handle, 3), DSA_COMP_SUCCESS);
+	assert_memory_equal(mem + DST_OFF, mem + SRC_OFF, XFER);
+	assert_int_equal(wait_eventfd(efd[1]), 1);
+	close_s();
+	close(efd[0]);
+	close(efd[1]);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+/* dsa0 with five dedicated mdev WQs of 16 entries; 4096 IMS entries. */
+static const char scale_profile[] =
+	"[{\"dev\":\"dsa0\",\"groups\":[{\"dev\":\"group0.0\",\"grouped_workqueues\":["
+	"{\"dev\":\"wq0.0\",\"mode\":\"dedicated\",\"size\":16,\"type\":\"mdev\",\"name\":\"m0\"},"
+	"{\"dev\":\"wq0.1\",\"mode\":\"dedicated\",\"size\":16,\"type\":\"mdev\",\"name\":\"m1\"},"
+	"{\"dev\":\"wq0.2\",\"mode\":\"dedicated\",\"size\":16,\"type\":\"mdev\",\"name\":\"m2\"},"
+	"{\"dev\":\"wq0.3\",\"mode\":\"dedicated\",\"size\":16,\"type\":\"mdev\",\"name\":\"m3\"},"
+	"{\"dev\":\"wq0.4\",\"mode\":\"dedicated\",\"size\":16,\"type\":\"mdev\",\"name\":\"m4\"}],"
+	"\"grouped_engines\":[{\"dev\":\"engine0.0\"},{\"dev\":\"engine0.1\"}]}]}]";
+
+static int setup_scale(void **state)
+{
+	struct dsa_hw_params p;
+
+	dsa_hw_params_default(&p);
+	p.ims_entries = 4096;
+	return setup_machine(&p, scale_profile);
+}
+
+/*
+ * More vectors across mdevs than one function's MSI-X can have (2048):
+ * five mdevs of 512 vectors take 5 * 511 = 2555 IMS entries of the PF
+ * (GENCAP: 4096), each with its own handle, and the last one interrupts.
+ */
+static void test_ims_beyond_msix(void **state)
+{
+	static const char *const uuids[] = {
+		"83b8f4f2-509f-382f-3c1e-e6bfe0fa2000", "83b8f4f2-509f-382f-3c1e-e6bfe0fa2001",
+		"83b8f4f2-509f-382f-3c1e-e6bfe0fa2002", "83b8f4f2-509f-382f-3c1e-e6bfe0fa2003",
+		"83b8f4f2-509f-382f-3c1e-e6bfe0fa2004",
+	};
+	struct vfio_device *v[5];
+	struct vfio_session *s = NULL;
+	unsigned int i, vec, total = 0;
+	struct vfio_irq_info info;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	uint16_t handle = 0;
+
+	vdcm_msix_vectors = VDCM_MSIX_VECTORS_MAX;
+	assert_true(pci_msix_vec_count(plat.dsa_pdev[0]) <= 2048);
+	for (i = 0; i < 5; i++) {
+		v[i] = create_mdev(uuids[i]);
+		info = (struct vfio_irq_info){ .argsz = sizeof(info),
+					       .index = VFIO_PCI_MSIX_IRQ_INDEX };
+		assert_int_equal(v[i]->ops->ioctl(v[i], VFIO_DEVICE_GET_IRQ_INFO, &info), 0);
+		assert_int_equal(info.count, VDCM_MSIX_VECTORS_MAX);
+		if (i == 4) {
+			s = open_s(v[i]);
+			assert_non_null(s);
+			assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+							      IOMMU_READ | IOMMU_WRITE), 0);
+		}
+		enable_all(v[i]);
+		for (vec = 1; vec < VDCM_MSIX_VECTORS_MAX; vec++)
+			handle = request_handle(v[i], vec);
+		total += mdev_ims_count(uuids[i]);
+	}
+	assert_int_equal(total, 5 * (VDCM_MSIX_VECTORS_MAX - 1));
+	assert_true(total > 2048);
+	assert_int_equal(irq_nr_allocated(), irqs_at_start + total);
+	/* vector 512 does not exist on a device of 512 */
+	assert_int_equal(vcmd(v[0], IDXD_CMD_REQUEST_INT_HANDLE, VDCM_MSIX_VECTORS_MAX, false),
+			 IDXD_CMDSTS_ERR_INVAL_INT_IDX);
+	/* the last vector of the last mdev delivers */
+	assert_int_equal(set_eventfds(v[4], VDCM_MSIX_VECTORS_MAX - 1, 1, &efd), 0);
+	assert_int_equal(memmove_irq(v[4], handle, 9), DSA_COMP_SUCCESS);
+	assert_int_equal(wait_eventfd(efd), 1);
+	close_s();
+	close(efd);
+	for (i = 0; i < 5; i++) {
+		char path[256];
+
+		snprintf(path, sizeof(path), PF_DIR "/%s/remove", uuids[i]);
+		assert_int_equal(write_str(path, "1"), 1);
+	}
+	assert_no_leak();
+}
+
+/* A DSA without IMS (no SIOV DVSEC IMS bit, GENCAP 0): no IMS domain. */
+static int setup_no_ims(void **state)
+{
+	struct dsa_hw_params p;
+
+	dsa_hw_params_default(&p);
+	p.ims_entries = 0;
+	return setup_machine(&p, idxd_default_config);
+}
+
+static void test_no_ims_no_mdev(void **state)
+{
+	uuid_t u;
+
+	assert_false(pci_ims_supported(plat.dsa_pdev[0]));
+	assert_true(pci_siov_supported(plat.dsa_pdev[0]));
+	/* the WQs are there, but an mdev needs IMS for its vectors */
+	expect_attr(TYPE_DIR "/available_instances", "2\n");
+	assert_int_equal(write_str(TYPE_DIR "/create", UUID_1), -ENODEV);
+	assert_int_equal(uuid_parse(UUID_1, u), 0);
+	assert_null(mdev_find_device(u));
+	assert_no_leak();
+}
+
+/*
+ * A halt of the PF (here: the host turned its bus mastering off under it)
+ * reaches the mdev as a halt of the virtual device with its interrupt.
+ */
+static void test_pf_halt_reaches_mdev(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	assert_non_null(s);
+	enable_all(v);
+	assert_int_equal(set_eventfds(v, 0, 1, &efd), 0);
+	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 2);		/* halt_int_en */
+	pci_clear_master(plat.dsa_pdev[0]);
+	/* its halt interrupt waits for bus mastering: MSI is a memory write */
+	pci_set_master(plat.dsa_pdev[0]);
+	/* the PF's vector 0 runs on the loop; the vdcm raises ours */
+	assert_int_equal(loop_until(efd), 1);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_HALT);
+	assert_true(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4) & IDXD_INTC_HALT_STATE);
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_HW_ERR);
+	close_s();
+	close(efd);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+}
+
 static void test_remove_with_open_session(void **state)
 {
 	struct vfio_device *v = create_mdev(UUID_1);
@@ -884,6 +1192,12 @@ int main(void)
 		T(test_owned_wq_kept_until_pf_removal),
 		T(test_remove_with_open_session),
 		T(test_unload_with_mdevs),
+		T(test_pf_halt_reaches_mdev),
+		T(test_ims_on_demand),
+		T(test_retarget_without_device),
+		T(test_handle_revocation),
+		cmocka_unit_test_setup_teardown(test_ims_beyond_msix, setup_scale, teardown),
+		cmocka_unit_test_setup_teardown(test_no_ims_no_mdev, setup_no_ims, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * End to end, vfio-pci-core's second user: the whole DSA PF taken from idxd
+ * and assigned over vfio-user, first steered by driver_flavour "vfio"
+ * (matching only override-only ids, the modalias turning "vfio_pci:" and
+ * loading vfio_pci by its alias), then by driver_override "vfio-pci"
+ * (loading it by name). libvdsa in PF mode configures group 0, WQ 0 and the
+ * engines itself through the registers, then runs and verifies operations
+ * with completions polled and by interrupt (MSI-X of the PF, remapped to
+ * the client's eventfd). An open client pins vfio_pci; once it is gone the
+ * function goes back to idxd with nothing leaked.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <isa-l.h>
+
+#include "e2e.h"
+#include "vdsa.h"
+
+#define PF		"0000:00:0a.0"
+#define PF_DEV		"/sys/bus/pci/devices/" PF
+
+static int setup(void **state)
+{
+	static struct e2e_daemon d;
+
+	if (e2e_start(&d, NULL))
+		return -1;
+	*state = &d;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct e2e_daemon *d = *state;
+	int rc = e2e_stop(d);
+
+	if (rc)
+		e2e_kill(d);
+	return rc ? -1 : 0;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st);
+}
+
+static void pf_sock(struct e2e_daemon *d, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/vfio-user/%s.sock", d->rundir, PF);
+}
+
+/* One operation through PF mode; the result checked by the caller. */
+static int run_desc(struct vdsa_dev *dev, struct dsa_hw_desc *d,
+		    struct dsa_completion_record *cr, enum vdsa_portal portal,
+		    enum vdsa_wait wait)
+{
+	int rc;
+
+	memset(cr, 0, sizeof(*cr));
+	if (wait == VDSA_WAIT_IRQ)
+		vdsa_desc_set_irq(d, vdsa_dev_info(dev)->int_handle);
+	rc = vdsa_submit(dev, d, portal);
+	if (rc)
+		return rc;
+	return vdsa_wait(dev, cr, wait, 5000);
+}
+
+/* Bring the whole PF up in PF mode and verify MEMMOVE and CRC_GEN. */
+static void pf_workload(const char *sock)
+{
+	struct vdsa_pf_config bad = { .wq_size = 100000 };
+	struct vdsa_pf_config cfg = { .nr_engines = 2, .wq_size = 32, .priority = 5 };
+	struct dsa_completion_record *cr;
+	struct vdsa_buf *buf, *comp;
+	struct vdsa_conn *conn;
+	struct vdsa_dev *dev;
+	struct dsa_hw_desc d;
+	uint8_t *va;
+	unsigned int i;
+
+	assert_int_equal(vdsa_conn_open(sock, &conn), 0);
+	/* out of the device's range: refused, nothing half done */
+	assert_int_equal(vdsa_pf_open(conn, &bad, &dev), -EINVAL);
+	assert_int_equal(vdsa_pf_open(conn, &cfg, &dev), 0);
+	assert_int_equal(vdsa_dev_info(dev)->wq_size, 32);
+	assert_true(vdsa_dev_info(dev)->portal_mmap);
+	assert_int_equal(vdsa_buf_alloc(conn, 1 << 16, &buf), 0);
+	assert_int_equal(vdsa_buf_alloc(conn, 4096, &comp), 0);
+	cr = comp->va;
+	va = buf->va;
+	for (i = 0; i < 4096; i++)
+		va[i] = (uint8_t)(i * 13 + 7);
+	vdsa_desc_memmove(&d, comp->iova, buf->iova + 8192, buf->iova, 4096);
+	assert_int_equal(run_desc(dev, &d, cr, VDSA_PORTAL_MMAP, VDSA_WAIT_POLL),
+			 DSA_COMP_SUCCESS);
+	assert_memory_equal(va, va + 8192, 4096);
+	memset(va + 8192, 0, 4096);
+	vdsa_desc_memmove(&d, comp->iova, buf->iova + 8192, buf->iova, 4096);
+	assert_int_equal(run_desc(dev, &d, cr, VDSA_PORTAL_TRAPPED, VDSA_WAIT_IRQ),
+			 DSA_COMP_SUCCESS);
+	assert_memory_equal(va, va + 8192, 4096);
+	vdsa_desc_crcgen(&d, comp->iova, buf->iova, 4096, 0);
+	assert_int_equal(run_desc(dev, &d, cr, VDSA_PORTAL_MMAP, VDSA_WAIT_IRQ),
+			 DSA_COMP_SUCCESS);
+	assert_int_equal((uint32_t)cr->crc_val, ~crc32_iscsi(va, 4096, ~0U));
+	vdsa_dev_close(dev);
+	vdsa_conn_close(conn);
+}
+
+static void wait_refcnt_zero(struct e2e_daemon *d, const char *module)
+{
+	char v[32] = "";
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (!e2e_ctl(d, v, sizeof(v), "read /sys/module/%s/refcnt", module) &&
+		    !strcmp(v, "0"))
+			return;
+		usleep(10000);
+	}
+	fail_msg("%s still referenced: %s", module, v);
+}
+
+static void test_flavour_vfio(void **state)
+{
+	struct e2e_daemon *d = *state;
+	long devices = e2e_stat(d, "devices"), virqs = e2e_stat(d, "virqs");
+	long irtes = e2e_stat(d, "irtes"), fds = e2e_stat(d, "fds");
+	struct vdsa_conn *conn;
+	char sock[256], v[256];
+
+	pf_sock(d, sock, sizeof(sock));
+	assert_false(e2e_module_loaded(d, "vfio_pci"));
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write " PF_DEV "/driver_flavour vfio"), 0);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " PF_DEV "/driver_flavour"), 0);
+	assert_string_equal(v, "vfio");
+	/* steering does not unbind: idxd keeps it until asked */
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "readlink " PF_DEV "/driver"), 0);
+	assert_non_null(strstr(v, "drivers/idxd"));
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " PF_DEV "/modalias"), 0);
+	assert_string_equal(v, "vfio_pci:v00008086d00000B25sv00008086sd00000000bc08sc80i00");
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers/idxd/unbind " PF), 0);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "ls /sys/class/mdev_bus/" PF), -ENOENT);
+	/* idxd's ordinary id no longer matches a device steered to vfio */
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers/idxd/bind " PF), -ENODEV);
+	/* drivers_probe: the vfio_pci: modalias loads vfio_pci, which binds */
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers_probe " PF), 0);
+	assert_true(e2e_module_loaded(d, "vfio_pci"));
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "readlink " PF_DEV "/driver"), 0);
+	assert_non_null(strstr(v, "drivers/vfio-pci"));
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "readlink /sys/module/vfio_pci_core/holders/vfio_pci"),
+			 0);
+	assert_true(exists(sock));
+
+	pf_workload(sock);
+
+	/* an open client pins vfio_pci */
+	assert_int_equal(vdsa_conn_open(sock, &conn), 0);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "rmmod vfio_pci"), -EBUSY);
+	vdsa_conn_close(conn);
+	wait_refcnt_zero(d, "vfio_pci");
+	assert_int_equal(e2e_ctl(d, NULL, 0, "rmmod vfio_pci"), 0);
+	assert_false(exists(sock));
+	assert_int_equal(e2e_ctl(d, NULL, 0, "readlink " PF_DEV "/driver"), -ENOENT);
+
+	/* back to idxd: the flavour cleared, the ordinary modalias */
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write " PF_DEV "/driver_flavour "), 0);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " PF_DEV "/modalias"), 0);
+	assert_string_equal(v, "pci:v00008086d00000B25sv00008086sd00000000bc08sc80i00");
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers_probe " PF), 0);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/bus/dsa/devices/dsa0/state"), 0);
+	assert_string_equal(v, "disabled");
+	/* the function and its interrupts as before; unconfigured, no idxd.mdev.0 */
+	assert_int_equal(e2e_stat(d, "virqs"), virqs);
+	assert_int_equal(e2e_stat(d, "irtes"), irtes);
+	assert_int_equal(e2e_stat(d, "fds"), fds);
+	assert_int_equal(e2e_stat(d, "devices"), devices - 1);
+}
+
+static void test_driver_override(void **state)
+{
+	struct e2e_daemon *d = *state;
+	char sock[256], v[256];
+
+	pf_sock(d, sock, sizeof(sock));
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write " PF_DEV "/driver_override vfio-pci"), 0);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers/idxd/unbind " PF), 0);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers/idxd/bind " PF), -ENODEV);
+	/* the override names the driver: its module is loaded by name */
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers_probe " PF), 0);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "readlink " PF_DEV "/driver"), 0);
+	assert_non_null(strstr(v, "drivers/vfio-pci"));
+	pf_workload(sock);
+	/* a second run starts from the function reset the first left */
+	pf_workload(sock);
+	/* unbind and clear: idxd takes it back */
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers/vfio-pci/unbind " PF), 0);
+	assert_false(exists(sock));
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write " PF_DEV "/driver_override "), 0);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers/idxd/bind " PF), 0);
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/bus/dsa/devices/dsa0/state"), 0);
+	assert_string_equal(v, "disabled");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_flavour_vfio, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_override, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
