@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # make bench: start siovd (release build) on its embedded profile, create a
 # virtual DSA and run the benchmark programs against it. Every figure is
-# printed next to a baseline measured in the same run.
+# printed next to a baseline measured in the same run. Also measured here:
+# siovd's CPU use while idle and its memory per mdev.
+#
+#   BENCH_ARGS   extra bench_vdsa arguments (e.g. --quick)
+#   BENCH_CSV    write the figures as CSV to this file
+#   BENCH_PLOT   render them with gnuplot (bench/plot.gp) to this PNG
 set -euo pipefail
 
 BUILD=${1:-build}
@@ -18,13 +23,43 @@ cleanup() {
 }
 trap cleanup EXIT
 
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$PID/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+# CPU use of siovd over $1 seconds, in percent of one core
+idle_cpu() {
+	local t0 t1 hz
+	hz=$(getconf CLK_TCK)
+	t0=$(cpu_ticks); sleep "$1"; t1=$(cpu_ticks)
+	awk -v d=$((t1 - t0)) -v s="$1" -v hz="$hz" 'BEGIN { printf "%.2f", 100 * d / hz / s }'
+}
+
 "$SIOVD" --rundir "$RUNDIR" >"$RUNDIR/siovd.log" 2>&1 &
 PID=$!
 "$SIOVCTL" --rundir "$RUNDIR" --timeout 20 ping
+RSS0=$(rss_kib)
 UUID=$(cat /proc/sys/kernel/random/uuid)
 "$SIOVCTL" --rundir "$RUNDIR" write "$TYPEDIR/create" "$UUID"
+RSS1=$(rss_kib)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "command: $BENCH --socket RUNDIR/vfio-user/$UUID.sock ${BENCH_ARGS:-}"
 echo
-"$BENCH" --socket "$RUNDIR/vfio-user/$UUID.sock" ${BENCH_ARGS:-}
+CSV_ARGS=()
+if [ -n "${BENCH_CSV:-}" ]; then CSV_ARGS=(--csv "$BENCH_CSV"); fi
+# shellcheck disable=SC2086
+"$BENCH" --socket "$RUNDIR/vfio-user/$UUID.sock" ${BENCH_ARGS:-} "${CSV_ARGS[@]}"
+
+echo
+echo "siovd CPU while idle (one mdev, no descriptors, after the run): $(idle_cpu 5)% of one core"
+UUID2=$(cat /proc/sys/kernel/random/uuid)
+RSS2=$(rss_kib)
+"$SIOVCTL" --rundir "$RUNDIR" write "$TYPEDIR/create" "$UUID2"
+RSS3=$(rss_kib)
+echo "siovd resident memory: ${RSS0} KiB at start; first mdev +$((RSS1 - RSS0)) KiB;" \
+     "second mdev +$((RSS3 - RSS2)) KiB"
+
+if [ -n "${BENCH_PLOT:-}" ] && [ -n "${BENCH_CSV:-}" ] && command -v gnuplot >/dev/null; then
+	grep -v ',99,' "$BENCH_CSV" >"$RUNDIR/p50.csv"
+	gnuplot -e "csv='$RUNDIR/p50.csv'; out='$BENCH_PLOT'" "$(dirname "$0")/../bench/plot.gp"
+	echo "plot: $BENCH_PLOT"
+fi

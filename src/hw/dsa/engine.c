@@ -6,8 +6,8 @@
  * Arbitration. An engine serves the WQs of its group by weighted round
  * robin: it takes up to WQCFG.priority descriptors in a row from one WQ
  * before moving to the next WQ that has work, so under load a WQ of
- * priority p gets p/sum(priorities) of the engine (DSA spec 3.5, WQ
- * priority). Before each pick it moves what clients wrote to the mapped
+ * priority p gets p/sum(priorities) of the engine (DSA spec rev 2.0, WQ
+ * priority in the group arbitration). Before each pick it moves what clients wrote to the mapped
  * portals of the WQs it polls into their rings.
  *
  * DMA windows. Consecutive descriptors of the same PASID share one iommu
@@ -175,8 +175,11 @@ static unsigned int engine_pass(struct dsa_engine *e, struct engine_window *w)
 		if (wq->poller != e ||
 		    atomic_load_explicit(&wq->state, memory_order_acquire) == DSA_WQ_DISABLED)
 			continue;
-		if (dsa_portal_poll(e->hw, wq) && dsa_wq_occupancy(wq) > 1)
-			dsa_group_wake(g);	/* more than this engine takes now */
+		/* more than this engine takes now: wake a sleeping peer */
+		if (dsa_portal_poll(e->hw, wq) && g->nr_engines > 1 &&
+		    atomic_load_explicit(&g->sleepers, memory_order_relaxed) &&
+		    dsa_wq_occupancy(wq) > 1)
+			dsa_group_wake(g);
 	}
 	for (i = 0; i < g->nr_wqs; i++) {
 		struct dsa_wq *wq = g->wqs[e->rr_next];
@@ -188,7 +191,8 @@ static unsigned int engine_pass(struct dsa_engine *e, struct engine_window *w)
 		if (atomic_load_explicit(&wq->state, memory_order_acquire) != DSA_WQ_DISABLED &&
 		    dsa_ring_dequeue(wq, &cell, &pos, e)) {
 			engine_exec(e, wq, &cell, pos, w);
-			atomic_store(&e->busy_wq, NULL);
+			/* done: its completion is visible to a drain that sees this */
+			atomic_store_explicit(&e->busy_wq, NULL, memory_order_release);
 			if (--e->rr_credit == 0)
 				rr_advance(e);
 			return 1;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Create Delta Record and Apply Delta Record (DSA spec rev 2.0, 8.3.7 and
- * 8.3.8; record format in include/spec/dsa.h).
+ * Create Delta Record and Apply Delta Record (DSA spec rev 2.0, chapter 8
+ * "Descriptor Formats"; record format in include/spec/dsa.h).
  *
  * Create compares source 1 (src_addr) with source 2 (src2_addr) 8 bytes at
  * a time and, for every word that differs, appends a 10-byte entry (word

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Data Integrity Field operations (DSA spec rev 2.0, 8.3.11-8.3.14 and the
- * DSA 2.0 DIX Generate): DIF Check, DIF Insert, DIF Strip, DIF Update, DIX
- * Generate.
+ * Data Integrity Field operations (DSA spec rev 2.0, chapter 8 "Descriptor
+ * Formats"): DIF Check, DIF Insert, DIF Strip, DIF Update, and DIX Generate
+ * of DSA 2.0.
  *
  * Data comes in blocks of 512, 520, 4096 or 4104 bytes (DIF flags bits
  * 1:0). A protected block is followed by its 8-byte DIF: the guard, the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Data movement and CRC operations (DSA spec rev 2.0, 8.3): Memory Move,
+ * Data movement and CRC operations (DSA spec rev 2.0, chapter 8): Memory Move,
  * Memory Fill (8- and 16-byte patterns), Compare, Compare Pattern,
  * Memory Copy with Dualcast, CRC Generation, Copy with CRC Generation,
  * Cache Flush and Translation Fetch.

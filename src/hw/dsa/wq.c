@@ -148,11 +148,15 @@ static void ring_publish(struct dsa_ring_cell *c, uint64_t pos)
 bool dsa_ring_dequeue(struct dsa_wq *wq, struct dsa_ring_cell *out, uint64_t *pos_out,
 		      struct dsa_engine *e)
 {
-	uint64_t pos;
+	uint64_t pos = atomic_load_explicit(&wq->head, memory_order_relaxed);
 
-	atomic_store(&e->busy_pos, 0);
-	atomic_store(&e->busy_wq, wq);
-	pos = atomic_load_explicit(&wq->head, memory_order_relaxed);
+	/* nothing queued: no need to announce anything */
+	if (atomic_load_explicit(&wq->tail, memory_order_relaxed) == pos)
+		return false;
+	/* the announcement must be visible before head is read (store-load) */
+	atomic_store_explicit(&e->busy_pos, 0, memory_order_relaxed);
+	atomic_store_explicit(&e->busy_wq, wq, memory_order_seq_cst);
+	pos = atomic_load_explicit(&wq->head, memory_order_seq_cst);
 	for (;;) {
 		struct dsa_ring_cell *c = &wq->cells[pos % wq->cap];
 		uint64_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
@@ -164,12 +168,12 @@ bool dsa_ring_dequeue(struct dsa_wq *wq, struct dsa_ring_cell *out, uint64_t *po
 								  memory_order_relaxed)) {
 				*out = *c;
 				atomic_store_explicit(&c->seq, pos + wq->cap, memory_order_release);
-				atomic_store(&e->busy_pos, pos);
+				atomic_store_explicit(&e->busy_pos, pos, memory_order_release);
 				*pos_out = pos;
 				return true;
 			}
 		} else if (dif < 0) {
-			atomic_store(&e->busy_wq, NULL);
+			atomic_store_explicit(&e->busy_wq, NULL, memory_order_release);
 			return false;
 		} else {
 			pos = atomic_load_explicit(&wq->head, memory_order_relaxed);
@@ -288,9 +292,14 @@ static unsigned int poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int
 		atomic_store_explicit(q0, 0, memory_order_release);
 		atomic_store_explicit(&wq->cursor[page], (cur + 1) % DSA_SLOTS_PER_PORTAL,
 				      memory_order_relaxed);
-		atomic_fetch_add(&wq->taken[page], 1);
+		/* only this poller writes these counters: no locked increments */
+		atomic_store_explicit(&wq->taken[page],
+				      atomic_load_explicit(&wq->taken[page], memory_order_relaxed) + 1,
+				      memory_order_release);
 	}
-	atomic_fetch_add(&wq->page_gen[page], 1);
+	atomic_store_explicit(&wq->page_gen[page],
+			      atomic_load_explicit(&wq->page_gen[page], memory_order_relaxed) + 1,
+			      memory_order_release);
 	return k;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Create Delta Record and Apply Delta Record (DSA spec rev 2.0, 8.3.7 and
- * 8.3.8): the record format (10-byte entries: 16-bit offset in 8-byte
+ * Create Delta Record and Apply Delta Record (DSA spec rev 2.0, chapter 8):
+ * the record format (10-byte entries: 16-bit offset in 8-byte
  * words, then the word of source 2), the result values and delta_rec_size,
  * Check Result with the expected-result mask, overflow of the maximum
  * record size, applying a record, and every error the operations define.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * DIF operations (DSA spec rev 2.0, 8.3.11-8.3.14, DIX Generate of 2.0):
+ * DIF operations (DSA spec rev 2.0, chapter 8; DIX Generate of 2.0):
  * DIF Check, Insert, Strip, Update and DIX Generate on all four block
  * sizes, every DIF flag, the record's tags and dif_status, partial
  * completion on a page fault and resuming from the record, and the

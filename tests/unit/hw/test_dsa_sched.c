@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * How the device shares its engines and how it stops (DSA spec rev 2.0,
- * 3.5 groups and WQ priority, 5.x errors and halt, 9.2 GRPCFG/GENCFG):
+ * How the device shares its engines and how it stops (DSA spec rev 2.0:
+ * groups and WQ priority, error handling and the Halt state, GRPCFG/GENCFG):
  * priority-weighted arbitration between the WQs of a group, engines serving
  * only their group, read-buffer controls accepted and checked at
  * ENABLE_DEVICE, and the Halt state (bus mastering lost while enabled):
