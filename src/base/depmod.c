@@ -5,14 +5,16 @@
  *
  *   siov-depmod OUTDIR MODULE.so...
  *
- * writes OUTDIR/modules.alias and OUTDIR/modules.dep:
+ * writes OUTDIR/modules.alias, OUTDIR/modules.dep and OUTDIR/modules.symbols:
  *  - aliases from the id tables that MODULE_DEVICE_TABLE() names
  *    ("__mod_<bus>__<table>_device_table"): pci entries become
  *    "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X" patterns with "*" for
  *    PCI_ANY_ID and for masked-out class bytes ("vfio_pci:" instead of
  *    "pci:" for override-only entries); auxiliary entries "auxiliary:<name>";
  *  - dependencies: module A depends on module B when A's dynamic symbol
- *    table has an undefined symbol that B defines.
+ *    table has an undefined symbol that B defines;
+ *  - namespaced exports: "<symbol> <module> <namespace>", from the
+ *    "__ksymtab_strings" entries EXPORT_SYMBOL_NS() leaves.
  * Module paths in both files are relative to OUTDIR. Nothing runs module
  * code: the id tables are read from the files' data. Exit status 0, or 1
  * with a message naming the file that could not be indexed.
@@ -230,6 +232,23 @@ static int write_deps(FILE *out, struct dmod *m)
 	return 0;
 }
 
+/* ---- namespaced exports ------------------------------------------------------------ */
+
+static int write_symbols(FILE *out, struct dmod *m)
+{
+	const char *s = NULL, *colon;
+
+	while ((s = modelf_kstrtab_next(&m->elf, s))) {
+		colon = strchr(s, ':');
+		if (!colon || colon == s || !colon[1]) {
+			fprintf(stderr, "siov-depmod: %s: bad export \"%s\"\n", m->file, s);
+			return -EINVAL;
+		}
+		fprintf(out, "%.*s %s %s\n", (int)(colon - s), s, m->name, colon + 1);
+	}
+	return 0;
+}
+
 /* ---- main ---------------------------------------------------------------------- */
 
 static int open_module(struct dmod *m, const char *file, const char *outdir)
@@ -275,8 +294,8 @@ static int commit_out(FILE *f, const char *dir, const char *name, const char *tm
 
 int main(int argc, char **argv)
 {
-	char atmp[PATH_MAX], dtmp[PATH_MAX];
-	FILE *aliases, *deps;
+	char atmp[PATH_MAX], dtmp[PATH_MAX], stmp[PATH_MAX];
+	FILE *aliases, *deps, *syms;
 	unsigned int i;
 	int rc = 0;
 
@@ -288,7 +307,8 @@ int main(int argc, char **argv)
 	mods = calloc(nr_mods ? nr_mods : 1, sizeof(*mods));
 	aliases = open_out(argv[1], "modules.alias", atmp, sizeof(atmp));
 	deps = open_out(argv[1], "modules.dep", dtmp, sizeof(dtmp));
-	if (!mods || !aliases || !deps) {
+	syms = open_out(argv[1], "modules.symbols", stmp, sizeof(stmp));
+	if (!mods || !aliases || !deps || !syms) {
 		perror("siov-depmod");
 		return 1;
 	}
@@ -302,15 +322,22 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; !rc && i < nr_mods; i++)
 		rc = write_deps(deps, &mods[i]);
+	for (i = 0; !rc && i < nr_mods; i++)
+		rc = write_symbols(syms, &mods[i]);
 	if (rc) {
 		fclose(aliases);
 		fclose(deps);
+		fclose(syms);
 	} else {
 		rc = commit_out(aliases, argv[1], "modules.alias", atmp);
 		if (!rc)
 			rc = commit_out(deps, argv[1], "modules.dep", dtmp);
 		else
 			fclose(deps);
+		if (!rc)
+			rc = commit_out(syms, argv[1], "modules.symbols", stmp);
+		else
+			fclose(syms);
 	}
 	for (i = 0; i < nr_mods; i++) {
 		modelf_close(&mods[i].elf);
@@ -322,6 +349,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "siov-depmod: failed: %s\n", strerror(rc < 0 ? -rc : rc));
 		unlink(atmp);
 		unlink(dtmp);
+		unlink(stmp);
 		return 1;
 	}
 	return 0;

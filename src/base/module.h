@@ -23,7 +23,8 @@
  * tables: "pci:v00008086d00000B25sv*sd*bc*sc*i*", "auxiliary:idxd.mdev",
  * "vfio_pci:v*d*sv*sd*bc*sc*i*" for override-only entries) and modules.dep
  * ("<path>: <path of each module it takes symbols from>"), paths relative to
- * the index.
+ * the index, and modules.symbols ("<symbol> <module> <namespace>" for each
+ * namespaced export).
  *
  * Loading (request_module(), what udev + modprobe do): every module whose
  * alias matches the string, or whose name it is ('-' and '_' are the same),
@@ -99,12 +100,17 @@ struct kernel_param {
 /*
  * EXPORT_SYMBOL_NS - export @sym (declared visible in the module's public
  * header) in namespace @ns: only modules that MODULE_IMPORT_NS(@ns) may
- * use it; the loader refuses the others with -EINVAL.
+ * use it; the loader refuses the others with -EINVAL. The entry's strings
+ * "<sym>:<ns>" are also kept in "__ksymtab_strings", which siov-depmod
+ * reads into modules.symbols.
  */
 #define EXPORT_SYMBOL_NS(sym, ns)						\
 	static const struct kernel_symbol __ksymtab_##sym			\
 	__attribute__((section("__ksymtab"), used, aligned(sizeof(void *)))) =	\
-	{ (const void *)&sym, #sym, __module_stringify(ns) }
+	{ (const void *)&sym, #sym, __module_stringify(ns) };			\
+	static const char __kstrtab_##sym[]					\
+	__attribute__((section("__ksymtab_strings"), used, aligned(1))) =	\
+	#sym ":" __module_stringify(ns)
 
 /* MODULE_INFO - one "tag=info" string in the module's .modinfo section. */
 #define MODULE_INFO(tag, info)							\

@@ -121,6 +121,11 @@ static int index_sections(struct modelf *m)
 			m->modinfo = (const char *)m->data + s->sh_offset;
 			m->modinfo_size = s->sh_size;
 		}
+		if (name && !strcmp(name, "__ksymtab_strings") && s->sh_type == SHT_PROGBITS &&
+		    in_file(m, s->sh_offset, s->sh_size)) {
+			m->kstrtab = (const char *)m->data + s->sh_offset;
+			m->kstrtab_size = s->sh_size;
+		}
 	}
 	return m->dynsym ? 0 : -ENOEXEC;
 }
@@ -252,6 +257,31 @@ int modelf_for_each_symbol_prefix(const struct modelf *m, const char *prefix,
 			return rc;
 	}
 	return 0;
+}
+
+/* The next NUL-terminated non-empty string of [@p, @end) at or after @from. */
+static const char *strings_next(const char *p, const char *end, const char *prev)
+{
+	const char *nul;
+
+	if (!p)
+		return NULL;
+	if (prev) {
+		nul = memchr(prev, '\0', (size_t)(end - prev));
+		if (!nul)
+			return NULL;
+		p = nul + 1;
+	}
+	while (p < end && !*p)
+		p++;		/* alignment padding */
+	if (p >= end || !memchr(p, '\0', (size_t)(end - p)))
+		return NULL;
+	return p;
+}
+
+const char *modelf_kstrtab_next(const struct modelf *m, const char *prev)
+{
+	return strings_next(m->kstrtab, m->kstrtab + m->kstrtab_size, prev);
 }
 
 const char *modelf_modinfo_next(const struct modelf *m, const char *tag, const char *prev)

@@ -35,6 +35,8 @@ struct modelf {
 	size_t dynstr_size, strtab_size;
 	const char *modinfo;
 	size_t modinfo_size;
+	const char *kstrtab;		/* "__ksymtab_strings" */
+	size_t kstrtab_size;
 };
 
 /*
@@ -66,6 +68,12 @@ const void *modelf_symbol_data(const struct modelf *m, const char *name, size_t 
  */
 int modelf_for_each_symbol_prefix(const struct modelf *m, const char *prefix,
 				  int (*fn)(void *arg, const char *name), void *arg);
+
+/*
+ * modelf_kstrtab_next - iterate the "<symbol>:<namespace>" strings of the
+ * module's namespaced exports: NULL first, then the previous result.
+ */
+const char *modelf_kstrtab_next(const struct modelf *m, const char *prev);
 
 /*
  * modelf_modinfo_next - iterate the .modinfo values of @tag: pass NULL to

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The vdcm's vfio_device_ops (mostly vfio-pci-core's own functions: seed
- * 003's "wrap only what changes"), the BAR2 portal, DMA attach, and how
+ * 003's "wrap only what changes": write for the command register, ioctl for
+ * the reset, release), the BAR2 portal, DMA attach, and how
  * the virtual MSI-X vectors become IMS entries of the PF.
  *
  * Interrupt path of a vector v >= 1: REQUEST_INT_HANDLE or the client's
@@ -181,6 +182,26 @@ static void vdcm_release(struct vfio_device *vdev)
 }
 
 /*
+ * Configuration writes go to the core's virtual configuration space; what
+ * the device model must see is the command register: Bus Master turned off
+ * under an enabled device halts it, as on the PF.
+ */
+static ssize_t vdcm_write(struct vfio_device *vdev, const char *buf, size_t count,
+			  uint64_t *ppos)
+{
+	struct vdcm_idxd *vd = to_vdcm(to_vfio_pci_core(vdev));
+	bool cfg = VFIO_PCI_OFFSET_TO_INDEX(*ppos) == VFIO_PCI_CONFIG_REGION_INDEX;
+	uint64_t off = *ppos & VFIO_PCI_OFFSET_MASK;
+	bool master = vfio_pci_core_bus_master(&vd->core);
+	ssize_t rc = vfio_pci_core_write(vdev, buf, count, ppos);
+
+	if (rc > 0 && cfg && off <= PCI_COMMAND + 1 && off + count > PCI_COMMAND &&
+	    master && !vfio_pci_core_bus_master(&vd->core))
+		vdcm_bus_master_off(vd);
+	return rc;
+}
+
+/*
  * VFIO_DEVICE_RESET: the core resets the function (config space, MSI-X
  * off, which unwires every IMS entry), then the device behind it: WQ off,
  * handles released, IMS entries freed, registers to their initial values.
@@ -230,7 +251,7 @@ const struct vfio_device_ops vdcm_vfio_ops = {
 	.open_device = vfio_pci_core_open_device,
 	.close_device = vfio_pci_core_close_device,
 	.read = vfio_pci_core_read,
-	.write = vfio_pci_core_write,
+	.write = vdcm_write,
 	.ioctl = vdcm_ioctl,
 	.region_mmap = vfio_pci_core_region_mmap,
 	.attach_ioas = vdcm_attach_ioas,

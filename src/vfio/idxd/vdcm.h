@@ -148,6 +148,8 @@ void vdcm_reset_device(struct vdcm_idxd *vd);
 void vdcm_wq_error(void *arg, const union sw_err_reg *swerr);
 /* The PF revoked its interrupt handles (idxd_wq_set_revoke_handler()). */
 void vdcm_handles_revoked(void *arg);
+/* The client turned Bus Master off in the virtual command register. */
+void vdcm_bus_master_off(struct vdcm_idxd *vd);
 
 /* ---- ops.c: vfio ops, portal, interrupts ---- */
 

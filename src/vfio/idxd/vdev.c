@@ -488,6 +488,26 @@ void vdcm_reset_device(struct vdcm_idxd *vd)
 }
 
 /**
+ * vdcm_bus_master_off - see vdcm.h. As the PF does when its own Bus Master
+ * goes off while enabled: the device halts (GENSTS halt, reset type "reset
+ * device"), the WQ is disabled on the PF (what was queued drains first),
+ * INTCAUSE.HALT_STATE with vector 0 if asked. RESET_DEVICE brings it back.
+ */
+void vdcm_bus_master_off(struct vdcm_idxd *vd)
+{
+	union genctrl_reg ctrl = { .bits = (uint32_t)reg_read(vd, IDXD_GENCTRL_OFFSET, 4) };
+
+	if (vd->lost || !vdcm_dev_enabled(vd))
+		return;
+	if (vd->wq_enabled && idxd_wq_hw_enabled(vd->wq) && idxd_wq_disable(vd->wq, NULL))
+		dev_warn(&vd->mdev->dev, "vdcm: disabling %s failed", idxd_wq_name(vd->wq));
+	vdcm_set_wq_enabled(vd, false);
+	vdcm_set_dev_state(vd, IDXD_DEVICE_STATE_HALT);
+	dev_info(&vd->mdev->dev, "vdcm: bus mastering off while enabled: halted");
+	vdcm_raise(vd, IDXD_INTC_HALT_STATE, ctrl.halt_int_en);
+}
+
+/**
  * vdcm_handles_revoked - see vdcm.h. The PF's handles behind every vector
  * are gone (the IMS entries themselves stay, restored by the PF driver):
  * the client learns it as DSA 1.1 specifies, INTCAUSE.int_handle_revoked

@@ -1138,6 +1138,49 @@ static void test_pf_halt_reaches_mdev(void **state)
 	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
 }
 
+/*
+ * The vdcm intercepts configuration writes: Bus Master off under an enabled
+ * virtual device halts it, as the PF does; RESET_DEVICE brings it back.
+ */
+static void test_bus_master_off_halts(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int efd[2] = { eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC),
+		       eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) };
+	uint16_t handle;
+
+	assert_non_null(s);
+	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	enable_all(v);
+	assert_int_equal(set_eventfds(v, 0, 2, efd), 0);
+	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 2);		/* halt_int_en */
+	/* Bus Master off while enabled */
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY);
+	assert_int_equal(wait_eventfd(efd[0]), 1);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_HALT);
+	assert_true(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4) & IDXD_INTC_HALT_STATE);
+	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_DISABLED);
+	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_DEVICE, 0, false), IDXD_CMDSTS_HW_ERR);
+	/* recovery: Bus Master on, RESET_DEVICE, enable again, work */
+	assert_int_equal(vcmd(v, IDXD_CMD_RESET_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_DISABLED);
+	enable_all(v);
+	handle = request_handle(v, 1);
+	assert_int_equal(memmove_irq(v, handle, 4), DSA_COMP_SUCCESS);
+	assert_int_equal(wait_eventfd(efd[1]), 1);
+	/* turning it off while disabled halts nothing */
+	assert_int_equal(vcmd(v, IDXD_CMD_DISABLE_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_DISABLED);
+	close_s();
+	close(efd[0]);
+	close(efd[1]);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
 static void test_remove_with_open_session(void **state)
 {
 	struct vfio_device *v = create_mdev(UUID_1);
@@ -1193,6 +1236,7 @@ int main(void)
 		T(test_remove_with_open_session),
 		T(test_unload_with_mdevs),
 		T(test_pf_halt_reaches_mdev),
+		T(test_bus_master_off_halts),
 		T(test_ims_on_demand),
 		T(test_retarget_without_device),
 		T(test_handle_revocation),
