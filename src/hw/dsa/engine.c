@@ -247,6 +247,8 @@ static void *engine_main(void *arg)
 			continue;
 		}
 		engine_sleep(e, seq, &naps);
+		/* woken without work: one pass, then back to sleep */
+		spins = 63;
 	}
 	window_close(&w);
 	return NULL;
