@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The idxd driver as a module: what the daemon calls to load and unload it
- * (the kernel's module_init/module_exit of drivers/dma/idxd).
+ * The idxd driver's module init and exit (the kernel's module_init/
+ * module_exit of drivers/dma/idxd): DEFINE_MODULE() in module.c names them
+ * for the loader, which runs them when idxd.so is loaded (a DSA's modalias)
+ * and unloaded; tests that link the driver in call them directly.
  *
  * Loading registers, in this order: the dsa bus (/sys/bus/dsa, no
  * autoprobe: its objects are enabled only by a write to a driver's bind

@@ -3,8 +3,9 @@
  * The emulated machine: what firmware and the chipset provide before any
  * driver runs. It owns the platform IOMMU, the interrupt-remapping unit and
  * the event loop's irq core, registers the core buses (pci, auxiliary) and
- * plugs DSA function models into PCI slots. Drivers are registered
- * separately (their init functions), as modules would be.
+ * plugs DSA function models into PCI slots. Drivers are modules
+ * (base/module.h): plugging a DSA in loads idxd by its modalias when the
+ * module loader is up; tests register built-in drivers themselves.
  *
  * The first DSA sits in slot 0000:00:0a.0, as in the seeds' examples; the
  * next ones in 0b, 0c, ...

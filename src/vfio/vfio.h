@@ -3,7 +3,7 @@
  * VFIO core: struct vfio_device and the ops a VFIO driver implements, and the
  * client-session side a transport (the vfio-user server) drives.
  *
- * A driver (the idxd vdcm, later vfio-pci) embeds struct vfio_device at
+ * A driver (the idxd vdcm, vfio-pci) embeds struct vfio_device at
  * offset 0 of its own struct, allocates it with vfio_alloc_device(), and
  * registers it. Registered devices are announced to transports (frontends);
  * the vfio-user server creates one socket per device, named after the

@@ -7,11 +7,16 @@
  * parent with the type "idxd-1dwq-v1", and serves each mdev as a virtual
  * DSA with one dedicated WQ (see docs/theory-of-operation.md).
  *
- * Order (as module loading): platform_init() .. mdev_init() ..
- * vfio_idxd_init() .. vfio_idxd_exit() .. mdev_exit(). vfio_idxd_init() may
- * come before or after idxd_driver_init(): the auxiliary devices bind
- * whenever both exist. idxd_driver_exit() deletes the auxiliary devices,
- * which removes their mdevs first.
+ * As a module (vfio_idxd.so, loaded by the alias "auxiliary:idxd.mdev"),
+ * its init and exit run at load and unload, after its dependencies idxd,
+ * mdev and vfio_pci_core are loaded; it imports namespace IDXD and reaches
+ * the PF only through idxd.h. Tests that link it in call them directly, in
+ * the order platform_init() .. mdev_init() .. vfio_idxd_init() ..
+ * vfio_idxd_exit() .. mdev_exit(); vfio_idxd_init() may come before or
+ * after idxd_driver_init(): the auxiliary devices bind whenever both exist.
+ * idxd_driver_exit() deletes the auxiliary devices, which removes their
+ * mdevs first. Unloading the module is refused while a client has one of
+ * its mdevs open (the session pins it).
  *
  * Threading: event-loop thread.
  */
