@@ -221,7 +221,8 @@ static int plug_devices(struct siovd *d, const char *json, size_t len)
 	struct dsa_hw_params params;
 
 	while (d->platform.nr_dsa < ndev) {
-		dsa_hw_params_default(&params);
+		/* the whole DSA 2.0 model: what a Sapphire Rapids DSA offers */
+		dsa_hw_params_dsa2(&params);
 		if (iax[d->platform.nr_dsa])
 			params.num_engines = 8;
 		if (!platform_add_dsa(&d->platform, &params)) {

@@ -262,132 +262,18 @@ static bool names_iax(const char *profile)
 	return iax;
 }
 
-/* Remove @key from the object named @dev anywhere in @o. Return: found. */
-static bool drop_key(struct json_object *o, const char *dev, const char *key)
-{
-	struct json_object *name;
-	bool found = false;
-	size_t i;
-
-	if (json_object_is_type(o, json_type_array)) {
-		for (i = 0; i < json_object_array_length(o); i++)
-			found |= drop_key(json_object_array_get_idx(o, i), dev, key);
-		return found;
-	}
-	if (!json_object_is_type(o, json_type_object))
-		return false;
-	if (json_object_object_get_ex(o, "dev", &name) &&
-	    !strcmp(json_object_get_string(name), dev) &&
-	    json_object_object_get_ex(o, key, NULL)) {
-		json_object_object_del(o, key);
-		return true;
-	}
-	json_object_object_foreach(o, k, val) {
-		(void)k;
-		found |= drop_key(val, dev, key);
-	}
-	return found;
-}
-
 /*
- * The attribute libaccfg reports refused with -EOPNOTSUPP ("libaccfg:
- * accfg_wq_set_block_on_fault: wq0.0: ... write failed: Operation not
- * supported"): a feature the emulated DSA lacks. Return: found.
- */
-static bool unsupported_key(const char *out, char *dev, char *key)
-{
-	const char *line = strstr(out, "libaccfg: accfg_");
-	char obj[16];
-
-	for (; line; line = strstr(line + 1, "libaccfg: accfg_")) {
-		if (sscanf(line, "libaccfg: accfg_%15[a-z]_set_%63[a-z_]: %31[^:]:", obj, key,
-			   dev) != 3)
-			continue;
-		if (strstr(line, "write failed: Operation not supported") &&
-		    strcspn(line, "\n") > (size_t)(strstr(line, "write failed") - line))
-			return true;
-	}
-	return false;
-}
-
-static const char *const rdbuf_keys[] = {
-	"read_buffer_limit", "read_buffers_reserved", "read_buffers_allowed",
-	"use_read_buffer_limit", NULL,
-};
-
-/* Remove every read-buffer setting below @o. Return: whether there was one. */
-static bool strip_rdbuf_keys(struct json_object *o)
-{
-	bool found = false;
-	size_t i;
-	int k;
-
-	if (json_object_is_type(o, json_type_array)) {
-		for (i = 0; i < json_object_array_length(o); i++)
-			found |= strip_rdbuf_keys(json_object_array_get_idx(o, i));
-		return found;
-	}
-	if (!json_object_is_type(o, json_type_object))
-		return false;
-	for (k = 0; rdbuf_keys[k]; k++) {
-		found |= json_object_object_get_ex(o, rdbuf_keys[k], NULL);
-		json_object_object_del(o, rdbuf_keys[k]);
-	}
-	json_object_object_foreach(o, key, val) {
-		(void)key;
-		found |= strip_rdbuf_keys(val);
-	}
-	return found;
-}
-
-/*
- * accel-config load-config [-e] of @profile on a clean dsa0; @used names
- * the profile to compare with.
- *
- * PENDING (docs/sysfs.md): settings whose feature the emulated DSA lacks
- * are refused as the kernel refuses them, and libaccfg then gives up the
- * whole profile. siovd's default DSA has no read-buffer controls
- * (max_read_buffers 0; every Debian profile sets read_buffer_limit) and, at
- * the time of writing, no block on fault (2g2q_user_1 sets it); Sapphire
- * Rapids has both. Until siovd plugs in such a DSA, the refusal of the
- * unmodified profile is asserted, and the profile is loaded without its
- * read-buffer settings and without each key refused with -EOPNOTSUPP; any
- * other failure fails the test.
+ * accel-config load-config [-e] of the unmodified @profile on a clean dsa0
+ * (siovd's DSA is the whole DSA 2.0 model: read-buffer controls and block on
+ * fault included, as on Sapphire Rapids); @used names the profile loaded.
  */
 static void load_profile(struct fx *fx, const char *profile, bool enable, char *used,
 			 size_t size)
 {
-	struct json_object *p = json_object_from_file(profile);
-	char rdbufs[32], dev[32], key[64];
-	int tries;
-
-	assert_non_null(p);
 	snprintf(used, size, "%s", profile);
-	assert_int_equal(e2e_ctl(&fx->d, rdbufs, sizeof(rdbufs),
-				 "read /sys/bus/dsa/devices/dsa0/max_read_buffers"), 0);
-	if (!strcmp(rdbufs, "0") && strip_rdbuf_keys(p)) {
-		if (!ns_run(fx, true, CLEAN_SLATE "accel-config load-config -c %s", profile))
-			fail_msg("%s loaded on a DSA without read buffers", profile);
-		expect_output(fx, "read_buffer");
-		fprintf(stderr, "PENDING: %s: refused, the DSA has no read-buffer controls; "
-			"loading it without its read-buffer settings\n", profile);
-		snprintf(used, size, "%s/profile.json", fx->d.rundir);
-		assert_int_equal(json_object_to_file(used, p), 0);
-	}
-	for (tries = 0; tries < 8; tries++) {
-		if (!ns_run(fx, true, CLEAN_SLATE "accel-config load-config %s -c %s",
-			    enable ? "-e" : "", used))
-			break;
-		if (!unsupported_key(fx->out, dev, key) || !drop_key(p, dev, key))
-			fail_msg("load-config %s:\n%s", used, fx->out);
-		fprintf(stderr, "PENDING: %s: %s %s refused (the DSA lacks the feature); "
-			"loading the profile without it\n", profile, dev, key);
-		snprintf(used, size, "%s/profile.json", fx->d.rundir);
-		assert_int_equal(json_object_to_file(used, p), 0);
-	}
-	json_object_put(p);
-	if (tries == 8)
-		fail_msg("load-config %s:\n%s", used, fx->out);
+	if (ns_run(fx, true, CLEAN_SLATE "accel-config load-config %s -c %s",
+		   enable ? "-e" : "", profile))
+		fail_msg("load-config %s:\n%s", profile, fx->out);
 }
 
 /* load-config of every Debian dsa0 profile, then list equals the profile. */
