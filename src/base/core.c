@@ -61,7 +61,25 @@ static ssize_t uevent_show(struct device *dev, struct device_attribute *attr, ch
 		n += snprintf(buf + n, SYSFS_PAGE_SIZE - n, "MODALIAS=%s\n", alias);
 	return n;
 }
-static DEVICE_ATTR_RO(uevent);
+/*
+ * A write of an action name asks the kernel to synthesize that uevent
+ * (Documentation/ABI/testing/sysfs-uevent). siovd has no uevent listeners:
+ * a known action is accepted and nothing is sent; anything else is -EINVAL.
+ */
+static ssize_t uevent_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	static const char *const actions[] = { "add", "remove", "change", "move", "online",
+					       "offline", "bind", "unbind" };
+	size_t len = strcspn(buf, " \n");
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(actions); i++)
+		if (len == strlen(actions[i]) && !strncmp(buf, actions[i], len))
+			return count;
+	return -EINVAL;
+}
+static DEVICE_ATTR_RW(uevent);
 
 static ssize_t modalias_show(struct device *dev, struct device_attribute *attr, char *buf)
 {

@@ -84,6 +84,19 @@ void idxd_group_conf_init(struct idxd_group *group)
 	group->conf.tc_b = 1;
 }
 
+/* Every WQ, group and engine back to its power-on software configuration. */
+void idxd_device_clear_conf(struct idxd_device *idxd)
+{
+	unsigned int i;
+
+	for (i = 0; i < idxd->max_wqs; i++)
+		idxd_wq_conf_init(idxd->wqs[i]);
+	for (i = 0; i < idxd->max_groups; i++)
+		idxd_group_conf_init(idxd->groups[i]);
+	for (i = 0; i < idxd->max_engines; i++)
+		idxd->engines[i]->group = NULL;
+}
+
 /* ---- commands ------------------------------------------------------------- */
 
 bool idxd_hw_is_halted(struct idxd_device *idxd)
@@ -510,7 +523,9 @@ int idxd_device_enable(struct idxd_device *idxd)
  * idxd_device_disable - unbinding dsa<N>: disable every WQ still enabled
  * (unbinding it from its driver), then DISABLE_DEVICE and, on a
  * configurable device, RESET_DEVICE so the registers return to their reset
- * values. The software configuration is kept, so binding again restores it.
+ * values and, as Linux does (idxd_device_clear_state), the software
+ * configuration of its WQs, groups and engines returns to the power-on
+ * one: `accel-config disable-device; accel-config load-config` starts clean.
  */
 void idxd_device_disable(struct idxd_device *idxd)
 {
@@ -529,8 +544,10 @@ void idxd_device_disable(struct idxd_device *idxd)
 	if (idxd->state == IDXD_DEV_ENABLED &&
 	    idxd_cmd_exec(idxd, IDXD_CMD_DISABLE_DEVICE, 0, NULL))
 		dev_warn(&idxd->conf_dev, "disable failed: CMDSTS %#x", idxd->cmd_status);
-	if (idxd->configurable && !idxd->removed)
+	if (idxd->configurable && !idxd->removed) {
 		idxd_device_reset(idxd);
+		idxd_device_clear_conf(idxd);
+	}
 	idxd->state = IDXD_DEV_DISABLED;
 	dev_info(&idxd->conf_dev, "disabled");
 }

@@ -259,6 +259,7 @@ unsigned int idxd_group_num_engines(const struct idxd_group *group);
 unsigned int idxd_total_wq_size(const struct idxd_device *idxd);
 unsigned int idxd_free_rdbufs(const struct idxd_device *idxd);
 void idxd_wq_conf_init(struct idxd_wq *wq);
+void idxd_device_clear_conf(struct idxd_device *idxd);
 void idxd_group_conf_init(struct idxd_group *group);
 unsigned int idxd_ilog2(uint64_t v);
 uint64_t idxd_roundup_pow_of_two(uint64_t v);

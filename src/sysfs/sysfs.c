@@ -536,7 +536,7 @@ ssize_t sysfs_read(const char *path, char *buf, size_t size)
 
 ssize_t sysfs_write(const char *path, const char *buf, size_t count)
 {
-	char page[SYSFS_PAGE_SIZE];
+	char page[SYSFS_PAGE_SIZE + 1];
 	struct sysfs_dir *n, *dir;
 	int err = 0;
 	ssize_t rc;
@@ -549,8 +549,9 @@ ssize_t sysfs_write(const char *path, const char *buf, size_t count)
 	dir = n->parent;
 	if (!(n->mode & 0222) || !dir->ops || !dir->ops->store)
 		return -EACCES;
-	if (count >= SYSFS_PAGE_SIZE)
-		return -EINVAL;
+	/* as kernfs: at most one page reaches the store (a longer write is short) */
+	if (count > SYSFS_PAGE_SIZE)
+		count = SYSFS_PAGE_SIZE;
 	memcpy(page, buf, count);
 	page[count] = '\0';
 	/* The store may remove @n's directory: keep @n, not @dir, alive. */

@@ -7,9 +7,10 @@
  * siovctl over the control socket (later also through FUSE).
  *
  * Semantics follow sysfs: a read returns what show() printed (at most
- * SYSFS_PAGE_SIZE - 1 bytes); a write hands store() the whole value as one
- * NUL-terminated string (at most SYSFS_PAGE_SIZE - 1 bytes, trailing newline
- * kept, as the kernel does) and returns what store() returned. Modes are the
+ * SYSFS_PAGE_SIZE bytes); a write hands store() the value as one
+ * NUL-terminated string (at most SYSFS_PAGE_SIZE bytes, trailing newline
+ * kept, as kernfs does: a longer write is cut to one page) and returns what
+ * store() returned. Modes are the
  * kernel's: 0444 read-only, 0644 read-write, 0200 write-only.
  *
  * Lifetime: directories and files are owned by the tree. sysfs_remove_dir()

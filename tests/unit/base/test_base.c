@@ -164,6 +164,9 @@ static void test_match_probe_remove(void **state)
 	assert_true(sysfs_readlink("/sys/bus/tbus/drivers/drv_a/a1", buf, sizeof(buf)) > 0);
 	assert_true(sysfs_read("/sys/devices/a1/uevent", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "DRIVER=drv_a\n"));
+	/* uevent is writable as in the kernel: known actions only */
+	assert_int_equal(sysfs_write("/sys/devices/a1/uevent", "change\n", 7), 7);
+	assert_int_equal(sysfs_write("/sys/devices/a1/uevent", "explode", 7), -EINVAL);
 
 	/* unbind / bind attributes */
 	assert_int_equal(sysfs_write("/sys/bus/tbus/drivers/drv_a/unbind", "b1\n", 3), -ENODEV);

@@ -431,7 +431,13 @@ static void test_enable_device_and_wqs(void **state)
 	assert_string_equal(attr(DEV "wq0.5/state"), "disabled");
 	read_wqcfg(t, 0, 0, &c);
 	assert_int_equal(c.wq_size, 0);
-	assert_string_equal(attr(DEV "wq0.0/size"), "16");
+	/* as Linux: the software configuration returns to power-on too */
+	assert_string_equal(attr(DEV "wq0.0/size"), "0");
+	assert_string_equal(attr(DEV "wq0.0/group_id"), "-1");
+	assert_string_equal(attr(DEV "wq0.0/type"), "none");
+	assert_string_equal(attr(DEV "engine0.0/group_id"), "-1");
+	assert_int_equal(dsa_bind("idxd", "dsa0"), -EINVAL);
+	config_dwq(0, 0, 0, 0, 16, "user", "app0");
 	assert_true(dsa_bind("idxd", "dsa0") > 0);
 	read_wqcfg(t, 0, 0, &c);
 	assert_int_equal(c.wq_size, 16);
@@ -492,6 +498,9 @@ static void test_enable_failures(void **state)
 	snprintf(buf, sizeof(buf), "%#x", IDXD_SCMD_WQ_NO_GRP);
 	assert_string_equal(attr(DEV "dsa0/cmd_status"), buf);
 	assert_true(dsa_unbind("idxd", "dsa0") > 0);
+	/* disabling cleared the configuration: set it up again */
+	config_dwq(0, 0, 0, 0, 16, "user", "app0");
+	assert_true(attr_set("user", DEV "wq0.3/type") > 0);
 	assert_true(attr_set("0", DEV "wq0.3/group_id") > 0);
 	assert_true(dsa_bind("idxd", "dsa0") > 0);
 	assert_int_equal(dsa_bind("user", "wq0.3"), -EINVAL);
@@ -503,6 +512,8 @@ static void test_enable_failures(void **state)
 	assert_string_equal(attr(DEV "dsa0/cmd_status"), buf);
 	/* an mdev must be a dedicated WQ */
 	assert_true(dsa_unbind("idxd", "dsa0") > 0);
+	config_dwq(0, 0, 0, 0, 16, "user", "app0");
+	assert_true(attr_set("0", DEV "wq0.3/group_id") > 0);
 	assert_true(attr_set("8", DEV "wq0.3/size") > 0);
 	assert_true(attr_set("mdev", DEV "wq0.3/type") > 0);
 	assert_true(attr_set("m", DEV "wq0.3/name") > 0);
