@@ -225,6 +225,8 @@ int main(int argc, char **argv)
 	}
 	if (status < 0) {
 		fprintf(stderr, "siovctl: %s %s: %s\n", cmd, path ? path : "", payload);
+		free(payload);
+		free(req);
 		return 1;
 	}
 	if (len)
