@@ -58,7 +58,7 @@ $(BUILD_TSAN)/build.ninja: | deps
 
 tsan: deps $(BUILD_TSAN)/build.ninja
 	$(NINJA) -C $(BUILD_TSAN)
-	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 		$(MESON) test -C $(BUILD_TSAN) --print-errorlogs --num-processes 2 \
 		--no-suite fuzz
 

@@ -10,15 +10,20 @@
  *   @fd     the dup()ed target eventfd, or -1;
  *   @inuse  deliveries in progress, counted in one of two slots chosen by
  *           @epoch.
- * A delivery reads @epoch, increments that @inuse slot, then loads @state
- * and @fd, writes the eventfd and decrements the slot. A writer (retarget,
- * free) swaps @state/@fd first, then flips @epoch and waits for the old
- * slot to drain before it closes the old fd. With sequentially consistent
- * ordering, a delivery that loaded the old values incremented its slot
- * before the swap, hence read @epoch before the flip: it is counted in the
- * old slot. Deliveries starting after the flip count in the other slot, so
- * the old one drains even under a constant stream of interrupts (a single
- * counter might never reach 0). Writers are serialised by ir->lock.
+ * A delivery reads @epoch, increments that @inuse slot and reads @epoch
+ * again: if it changed, it gives the slot back and starts over. Then it loads
+ * @state and @fd, writes the eventfd and decrements the slot. A writer
+ * (retarget, free) swaps @state/@fd first, then flips @epoch and waits for
+ * the old slot to drain before it closes the old fd. With sequentially
+ * consistent ordering, a delivery whose second read of @epoch came before
+ * the flip incremented before the flip, so the writer waits for it; one
+ * whose read came after it loads the new @fd. The re-check matters when two
+ * writers flip @epoch back to where a slow delivery read it: counted in the
+ * slot the second writer does not wait for, it would still hold the fd the
+ * second writer closes (ThreadSanitizer found that one). Deliveries starting
+ * after a flip count in the other slot, so the old one drains even under a
+ * constant stream of interrupts (a single counter might never reach 0).
+ * Writers are serialised by ir->lock.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -270,8 +275,14 @@ int irq_remap_msi_write(struct irq_remap *ir, uint16_t rid, uint64_t address,
 		return -EPERM;
 	}
 	e = &ir->irte[idx];
-	slot = atomic_load_explicit(&e->epoch, memory_order_seq_cst) & 1;
-	atomic_fetch_add_explicit(&e->inuse[slot], 1, memory_order_seq_cst);
+	for (;;) {
+		slot = atomic_load_explicit(&e->epoch, memory_order_seq_cst) & 1;
+		atomic_fetch_add_explicit(&e->inuse[slot], 1, memory_order_seq_cst);
+		if ((atomic_load_explicit(&e->epoch, memory_order_seq_cst) & 1) == slot)
+			break;
+		/* a writer flipped the epoch meanwhile: count in the current slot */
+		atomic_fetch_sub_explicit(&e->inuse[slot], 1, memory_order_release);
+	}
 	state = atomic_load_explicit(&e->state, memory_order_seq_cst);
 	if (!(state & IRTE_PRESENT) || (state & IRTE_SID_MASK) != rid) {
 		ret = -EPERM;

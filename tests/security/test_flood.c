@@ -72,7 +72,7 @@ struct flood {
 	atomic_bool stop;
 	bool read_replies;
 	long sent;
-	bool dropped;
+	atomic_bool dropped;
 };
 
 static int connect_to(const char *path)
@@ -128,18 +128,18 @@ static void *flood_main(void *arg)
 		if (poll(&p, 1, 100) <= 0)
 			continue;
 		if (p.revents & (POLLHUP | POLLERR)) {
-			f->dropped = true;
+			atomic_store(&f->dropped, true);
 			break;
 		}
 		if (p.revents & POLLIN && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) == 0) {
-			f->dropped = true;
+			atomic_store(&f->dropped, true);
 			break;
 		}
 		if (p.revents & POLLOUT) {
 			m.h.msg_id++;
 			if (send(fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
 			    errno != EAGAIN) {
-				f->dropped = true;
+				atomic_store(&f->dropped, true);
 				break;
 			}
 			f->sent++;
@@ -177,16 +177,16 @@ static void run_flood(struct e2e_daemon *d, struct vdsa_dev *dev, const char *so
 	usleep(100000);
 	measure(dev, &q50, &q99);
 	/* a client that never reads its replies is dropped within a while */
-	for (i = 0; i < 2000 && !read_replies && !f.dropped; i++)
+	for (i = 0; i < 2000 && !read_replies && !atomic_load(&f.dropped); i++)
 		usleep(10000);
 	atomic_store(&f.stop, true);
 	pthread_join(t, NULL);
 	printf("# %s: other client's register read p50/p99 %.1f/%.1f us idle, "
 	       "%.1f/%.1f us under the flood (%ld messages sent)%s\n",
 	       read_replies ? "flood that reads its replies" : "flood that never reads",
-	       p50, p99, q50, q99, f.sent, f.dropped ? ", flooder dropped" : "");
+	       p50, p99, q50, q99, f.sent, atomic_load(&f.dropped) ? ", flooder dropped" : "");
 	if (!read_replies)
-		assert_true(f.dropped);
+		assert_true(atomic_load(&f.dropped));
 	assert_int_equal(e2e_ctl(d, NULL, 0, "ping"), 0);
 }
 

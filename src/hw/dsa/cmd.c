@@ -330,7 +330,8 @@ static uint32_t cmd_enable_wq(struct dsa_hw *hw, uint32_t operand)
 	wq->max_xfer = c->max_xfer_shift >= 31 ? 1U << 31 : 1U << c->max_xfer_shift;
 	wq->max_batch = 1U << c->max_batch_shift;
 	wq->bof = c->bof;
-	wq->priority = c->priority;
+	/* engines of the group may read it for an earlier enable: relaxed atomic */
+	__atomic_store_n(&wq->priority, c->priority, __ATOMIC_RELAXED);
 	if (hw->wqcap.op_config)
 		memcpy(wq->op_config, c->op_config, sizeof(wq->op_config));
 	else

@@ -160,7 +160,7 @@ static void rr_advance(struct dsa_engine *e)
 	struct dsa_group *g = e->group;
 
 	e->rr_next = (e->rr_next + 1) % g->nr_wqs;
-	e->rr_credit = g->wqs[e->rr_next]->priority;
+	e->rr_credit = 0;	/* taken from its priority once it is seen enabled */
 }
 
 /* One pick: poll the mapped portals, then one descriptor by WRR. Return: 1 or 0. */
@@ -186,10 +186,17 @@ static unsigned int engine_pass(struct dsa_engine *e, struct engine_window *w)
 		struct dsa_ring_cell cell;
 		uint64_t pos;
 
-		if (!e->rr_credit)
-			e->rr_credit = wq->priority ? wq->priority : 1;
-		if (atomic_load_explicit(&wq->state, memory_order_acquire) != DSA_WQ_DISABLED &&
-		    dsa_ring_dequeue(wq, &cell, &pos, e)) {
+		/* the WQ's settings are only read once its enable is seen (acquire) */
+		if (atomic_load_explicit(&wq->state, memory_order_acquire) == DSA_WQ_DISABLED) {
+			rr_advance(e);
+			continue;
+		}
+		if (!e->rr_credit) {
+			unsigned int prio = __atomic_load_n(&wq->priority, __ATOMIC_RELAXED);
+
+			e->rr_credit = prio ? prio : 1;
+		}
+		if (dsa_ring_dequeue(wq, &cell, &pos, e)) {
 			engine_exec(e, wq, &cell, pos, w);
 			/* done: its completion is visible to a drain that sees this */
 			atomic_store_explicit(&e->busy_wq, NULL, memory_order_release);

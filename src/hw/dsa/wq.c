@@ -98,7 +98,17 @@ void dsa_wq_reset_ring(struct dsa_hw *hw, struct dsa_wq *wq)
 		atomic_store(&wq->page_gen[i], 0);
 		atomic_store(&wq->taken[i], 0);
 	}
-	memset(portal_page(hw, wq, 0), 0, DSA_WQ_PORTAL_BYTES);
+	/*
+	 * The pages are shared with clients and with a poller that may still
+	 * be finishing a pass begun before the WQ was disabled: clear them with
+	 * the same atomic word accesses everyone else uses.
+	 */
+	{
+		_Atomic uint64_t *w = (_Atomic uint64_t *)(void *)portal_page(hw, wq, 0);
+
+		for (i = 0; i < DSA_WQ_PORTAL_BYTES / sizeof(*w); i++)
+			atomic_store_explicit(&w[i], 0, memory_order_relaxed);
+	}
 }
 
 uint32_t dsa_wq_occupancy(struct dsa_wq *wq)

@@ -261,9 +261,10 @@ static uint8_t wait_completion(volatile struct dsa_completion_record *cr)
 	struct timespec ts = { 0, 100000 };
 	unsigned int i;
 
-	for (i = 0; i < 100000 && !cr->status; i++)
+	/* the device writes the status byte last, with a release store */
+	for (i = 0; i < 100000 && !__atomic_load_n(&cr->status, __ATOMIC_ACQUIRE); i++)
 		nanosleep(&ts, NULL);
-	return cr->status;
+	return __atomic_load_n(&cr->status, __ATOMIC_ACQUIRE);
 }
 
 static void memmove_desc(struct dsa_hw_desc *d, uint64_t src, uint64_t dst, uint16_t handle)

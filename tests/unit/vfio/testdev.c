@@ -217,7 +217,8 @@ static void td_set_trigger(struct testdev *td, unsigned int vec, int fd)
 {
 	if (td->trigger[vec] >= 0)
 		close(td->trigger[vec]);
-	td->trigger[vec] = fd >= 0 ? dup(fd) : -1;
+	/* tests read it from their own thread (testdev_nr_triggers) */
+	__atomic_store_n(&td->trigger[vec], fd >= 0 ? dup(fd) : -1, __ATOMIC_RELEASE);
 }
 
 static long td_set_irqs(struct testdev *td, struct vfio_irq_set *set)
@@ -284,7 +285,7 @@ static long td_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 	case VFIO_DEVICE_SET_IRQS:
 		return td_set_irqs(td, arg);
 	case VFIO_DEVICE_RESET:
-		td->nr_reset++;
+		__atomic_add_fetch(&td->nr_reset, 1, __ATOMIC_RELEASE);
 		td_set_reg(td, TD_REG_SCRATCH, 0);
 		return 0;
 	default:
@@ -308,7 +309,7 @@ static int td_open(struct vfio_device *vdev)
 
 	if (td->fail_open)
 		return -EIO;
-	td->nr_open++;
+	__atomic_add_fetch(&td->nr_open, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -322,7 +323,8 @@ static void td_close(struct vfio_device *vdev)
 		td->masked[i] = false;
 		td->pending[i] = false;
 	}
-	td->nr_close++;
+	/* read by test threads with acquire loads */
+	__atomic_add_fetch(&td->nr_close, 1, __ATOMIC_RELEASE);
 }
 
 static int td_attach(struct vfio_device *vdev, struct iommu_domain *dom)
@@ -333,7 +335,7 @@ static int td_attach(struct vfio_device *vdev, struct iommu_domain *dom)
 	if (rc)
 		return rc;
 	td->dom = dom;
-	td->nr_attach++;
+	__atomic_add_fetch(&td->nr_attach, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -343,7 +345,7 @@ static void td_detach(struct vfio_device *vdev)
 
 	iommu_detach_device_pasid(td->iommu, TD_RID, IOMMU_NO_PASID);
 	td->dom = NULL;
-	td->nr_detach++;
+	__atomic_add_fetch(&td->nr_detach, 1, __ATOMIC_RELEASE);
 }
 
 static void td_dma_unmap(struct vfio_device *vdev, uint64_t iova, uint64_t length)
@@ -354,7 +356,7 @@ static void td_dma_unmap(struct vfio_device *vdev, uint64_t iova, uint64_t lengt
 		td->unmaps[td->nr_unmaps].iova = iova;
 		td->unmaps[td->nr_unmaps].size = length;
 	}
-	td->nr_unmaps++;
+	__atomic_add_fetch(&td->nr_unmaps, 1, __ATOMIC_RELEASE);
 }
 
 static int td_init(struct vfio_device *vdev)
@@ -443,6 +445,6 @@ unsigned int testdev_nr_triggers(const struct testdev *td)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < TD_NUM_VECTORS; i++)
-		n += td->trigger[i] >= 0;
+		n += __atomic_load_n(&td->trigger[i], __ATOMIC_ACQUIRE) >= 0;
 	return n;
 }
