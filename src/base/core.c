@@ -207,6 +207,26 @@ static int device_add_attrs(struct device *dev)
 	return rc;
 }
 
+static LIST_HEAD(device_notifiers);
+
+void device_notifier_register(struct device_notifier *nb)
+{
+	list_add_tail(&nb->node, &device_notifiers);
+}
+
+void device_notifier_unregister(struct device_notifier *nb)
+{
+	list_del_init(&nb->node);
+}
+
+static void device_notify(enum device_event event, struct device *dev)
+{
+	struct device_notifier *nb, *n;
+
+	list_for_each_entry_safe(nb, n, &device_notifiers, node)
+		nb->fn(nb, event, dev);
+}
+
 int device_add(struct device *dev)
 {
 	struct sysfs_dir *parent_dir;
@@ -245,6 +265,7 @@ int device_add(struct device *dev)
 		if (rc < 0)
 			dev_dbg(dev, "no driver bound: %d", rc);
 	}
+	device_notify(DEVICE_EVENT_ADD, dev);
 	return 0;
 
 out_remove_dir:
@@ -260,6 +281,7 @@ void device_del(struct device *dev)
 		return;
 	if (!list_empty(&dev->children))
 		dev_warn(dev, "deleted before its children");
+	device_notify(DEVICE_EVENT_DEL, dev);
 	device_release_driver(dev);
 	if (dev->bus)
 		bus_remove_device(dev);

@@ -253,4 +253,26 @@ void class_link_remove(struct class *cls, struct device *dev);
 /* Snapshot counters for leak accounting and tests. */
 unsigned int device_nr_alive(void);
 
+/* ---- device notifiers -------------------------------------------------- */
+
+/*
+ * The kernel's bus notifiers (BUS_NOTIFY_ADD_DEVICE, BUS_NOTIFY_DEL_DEVICE),
+ * for every bus at once: @fn is called after a device was added (and, where
+ * the bus autoprobes, probed) and before a device is deleted. The callback
+ * must not add or delete devices itself (queue work for that); the device is
+ * valid for the duration of the call only. Event-loop thread.
+ */
+enum device_event {
+	DEVICE_EVENT_ADD,
+	DEVICE_EVENT_DEL,
+};
+
+struct device_notifier {
+	void (*fn)(struct device_notifier *nb, enum device_event event, struct device *dev);
+	struct list_head node;
+};
+
+void device_notifier_register(struct device_notifier *nb);
+void device_notifier_unregister(struct device_notifier *nb);
+
 #endif

@@ -3,7 +3,7 @@
  * siovd: hosts emulated DSA devices, drives them with the idxd PF driver and
  * serves the virtual DSA devices (mdevs of type idxd-1dwq-v1) over vfio-user.
  *
- *   siovd [--config FILE] [--rundir DIR] [--moddir DIR] [--sysfs DIR] [-v]
+ *   siovd [--config FILE] [--rundir DIR] [--moddir DIR] [--sysfs DIR] [--state DIR] [-v]
  *
  * Start-up order: the machine (platform: sysfs, IOMMU, interrupt remapping,
  * irq core, pci and auxiliary buses), the module loader on the module
@@ -32,6 +32,7 @@
 #include <json-c/json.h>
 
 #include "daemon/control.h"
+#include "daemon/persist.h"
 #include "fuse/sysfs_fuse.h"
 #include "base/device.h"
 #include "base/module.h"
@@ -49,6 +50,8 @@ struct siovd {
 	const char *config_path;
 	const char *moddir;
 	const char *sysfs_mnt;		/* --sysfs */
+	const char *state_dir;		/* --state */
+	struct siovd_persist *persist;
 	struct sysfs_fuse *sysfs_fuse;
 	char rundir[256];
 	struct evloop *loop;
@@ -61,7 +64,8 @@ struct siovd {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: siovd [--config FILE] [--rundir DIR] [--moddir DIR] [--sysfs DIR] [-v]\n"
+		"usage: siovd [--config FILE] [--rundir DIR] [--moddir DIR] [--sysfs DIR]\n"
+		"             [--state DIR] [-v]\n"
 		"  --config FILE  accel-config JSON profile (save-config format);\n"
 		"                 default: the embedded profile (dsa0, two dedicated mdev WQs)\n"
 		"  --rundir DIR   sockets: DIR/control.sock, DIR/vfio-user/UUID.sock;\n"
@@ -70,6 +74,9 @@ static void usage(FILE *f)
 		"                 default " SIOVD_MODULE_DIR "\n"
 		"  --sysfs DIR    serve the sysfs tree through FUSE at DIR (DIR/bus/dsa is\n"
 		"                 /sys/bus/dsa); `siovctl shell` grafts it onto /sys\n"
+		"  --state DIR    keep the profile and the mdev definitions in DIR and recreate\n"
+		"                 them (same UUIDs and sockets) when siovd starts again;\n"
+		"                 without --config the saved profile is applied\n"
 		"  -v             more logging (-vv: debug)\n");
 }
 
@@ -80,6 +87,7 @@ static int parse_args(struct siovd *d, int argc, char **argv)
 		{ "rundir", required_argument, NULL, 'r' },
 		{ "moddir", required_argument, NULL, 'm' },
 		{ "sysfs", required_argument, NULL, 'S' },
+		{ "state", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -98,6 +106,9 @@ static int parse_args(struct siovd *d, int argc, char **argv)
 			break;
 		case 'S':
 			d->sysfs_mnt = optarg;
+			break;
+		case 's':
+			d->state_dir = optarg;
 			break;
 		case 'r':
 			if (strlen(optarg) >= sizeof(d->rundir)) {
@@ -258,6 +269,9 @@ static int load_config(struct siovd *d)
 			return rc;
 		}
 		json = buf;
+	} else if ((buf = siovd_persist_config(d->persist, &len))) {
+		pr_info("state: applying the profile saved in %s", d->state_dir);
+		json = buf;
 	}
 	rc = plug_devices(d, json, len);
 	if (rc)
@@ -276,8 +290,10 @@ static int load_config(struct siovd *d)
 	}
 	rc = load(json, len, true, err, sizeof(err));
 	if (rc)
-		pr_err("%s: %s", d->config_path ? d->config_path : "default profile",
-		       *err ? err : strerror(-rc));
+		pr_err("%s: %s", d->config_path ? d->config_path : buf ? "saved profile" :
+		       "default profile", *err ? err : strerror(-rc));
+	else
+		siovd_persist_save_config(d->persist, json, len);
 out_put:
 	if (load)
 		symbol_put(idxd_config_load);
@@ -426,6 +442,14 @@ static int siovd_start(struct siovd *d)
 	rc = platform_init(&d->platform, d->loop);
 	if (rc)
 		return rc;
+	if (d->state_dir) {
+		d->persist = siovd_persist_start(d->loop, d->state_dir);
+		if (!d->persist) {
+			rc = -errno;
+			pr_err("state directory %s: %s", d->state_dir, strerror(errno));
+			return rc;
+		}
+	}
 	rc = module_loader_init(d->moddir);
 	if (rc) {
 		pr_err("module directory %s: %s", d->moddir, strerror(-rc));
@@ -439,6 +463,7 @@ static int siovd_start(struct siovd *d)
 	rc = load_config(d);
 	if (rc)
 		return rc;
+	siovd_persist_restore_mdevs(d->persist);
 	rc = siovd_sysfs_serve(d);
 	if (rc)
 		return rc;
@@ -457,6 +482,9 @@ static int siovd_start(struct siovd *d)
 
 static void siovd_stop(struct siovd *d)
 {
+	/* first: tearing the mdevs down below must not forget them */
+	siovd_persist_stop(d->persist);
+	d->persist = NULL;
 	siovd_sysfs_stop(d);
 	control_server_destroy(d->control);
 	d->control = NULL;

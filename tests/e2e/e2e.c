@@ -32,7 +32,8 @@ static int ctl_connect(struct e2e_daemon *d)
 	return fd;
 }
 
-int e2e_start(struct e2e_daemon *d, const char *const *args)
+/* Start siovd in d->rundir (log appended) and wait for its control socket. */
+static int e2e_spawn(struct e2e_daemon *d, const char *const *args)
 {
 	const char *siovd = getenv("SIOVD");
 	const char *argv[32];
@@ -41,11 +42,6 @@ int e2e_start(struct e2e_daemon *d, const char *const *args)
 
 	if (!siovd)
 		return -ENOENT;
-	snprintf(d->rundir, sizeof(d->rundir), "/tmp/siovd-e2e.XXXXXX");
-	if (!mkdtemp(d->rundir))
-		return -errno;
-	if (snprintf(d->log, sizeof(d->log), "%s/siovd.log", d->rundir) >= (int)sizeof(d->log))
-		return -ENAMETOOLONG;
 	argv[i++] = siovd;
 	argv[i++] = "--rundir";
 	argv[i++] = d->rundir;
@@ -57,7 +53,7 @@ int e2e_start(struct e2e_daemon *d, const char *const *args)
 	if (d->pid < 0)
 		return -errno;
 	if (!d->pid) {
-		fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
@@ -81,6 +77,32 @@ int e2e_start(struct e2e_daemon *d, const char *const *args)
 		nanosleep(&ts, NULL);
 	}
 	return -ETIMEDOUT;
+}
+
+int e2e_start(struct e2e_daemon *d, const char *const *args)
+{
+	snprintf(d->rundir, sizeof(d->rundir), "/tmp/siovd-e2e.XXXXXX");
+	if (!mkdtemp(d->rundir))
+		return -errno;
+	if (snprintf(d->log, sizeof(d->log), "%s/siovd.log", d->rundir) >= (int)sizeof(d->log))
+		return -ENAMETOOLONG;
+	return e2e_spawn(d, args);
+}
+
+int e2e_restart(struct e2e_daemon *d, const char *const *args)
+{
+	if (d->pid > 0)
+		return -EBUSY;
+	return e2e_spawn(d, args);
+}
+
+void e2e_crash(struct e2e_daemon *d)
+{
+	if (d->pid <= 0)
+		return;
+	kill(d->pid, SIGKILL);
+	waitpid(d->pid, NULL, 0);
+	d->pid = 0;
 }
 
 int e2e_stop(struct e2e_daemon *d)

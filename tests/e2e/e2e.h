@@ -22,6 +22,14 @@ struct e2e_daemon {
  * and wait until its control socket answers. Return: 0 or -errno.
  */
 int e2e_start(struct e2e_daemon *d, const char *const *args);
+/*
+ * e2e_restart - start siovd again in the same run directory (after
+ * e2e_crash() or e2e_stop() kept it: a stop removes it only when clean, so
+ * use e2e_crash()). Return: as e2e_start.
+ */
+int e2e_restart(struct e2e_daemon *d, const char *const *args);
+/* SIGKILL and wait, keeping the run directory (a crash). */
+void e2e_crash(struct e2e_daemon *d);
 /* SIGTERM and wait. Return: the exit status (0 clean), or -1 if killed. */
 int e2e_stop(struct e2e_daemon *d);
 /* SIGKILL, wait, and remove the run directory. */

@@ -162,13 +162,29 @@ static void vdcm_mdev_remove(struct mdev_device *mdev)
 	vfio_put_device(&vd->core.vdev);
 }
 
+/*
+ * <mdev>/wq: the PF WQ backing this virtual DSA ("wq0.1"), so that an
+ * operator (and siovd's persistent definitions) can tell which one it is.
+ */
+static ssize_t wq_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct vdcm_idxd *vd = mdev_get_drvdata(to_mdev_device(dev));
+
+	return vd ? snprintf(buf, SYSFS_PAGE_SIZE, "%s\n", idxd_wq_name(vd->wq)) : -ENODEV;
+}
+static DEVICE_ATTR_RO(wq);
+
+static const struct attribute *const vdcm_dev_attrs[] = { &dev_attr_wq.attr, NULL };
+static const struct attribute_group vdcm_dev_group = { .attrs = vdcm_dev_attrs };
+static const struct attribute_group *const vdcm_dev_groups[] = { &vdcm_dev_group, NULL };
+
 static struct mdev_driver vdcm_mdev_driver = {
 	.device_api = VFIO_DEVICE_API_PCI_STRING,
 	.probe = vdcm_mdev_probe,
 	.remove = vdcm_mdev_remove,
 	.get_available = vdcm_get_available,
 	.show_description = vdcm_show_description,
-	.driver = { .name = KBUILD_MODNAME },
+	.driver = { .name = KBUILD_MODNAME, .groups = vdcm_dev_groups },
 };
 
 /* ---- the auxiliary driver -------------------------------------------------------- */

@@ -297,6 +297,43 @@ static void test_no_autoprobe(void **state)
 	assert_int_equal(da.removes, 1);
 }
 
+struct events {
+	struct device_notifier nb;
+	char log[256];
+};
+
+static void note_event(struct device_notifier *nb, enum device_event ev, struct device *dev)
+{
+	struct events *e = container_of(nb, struct events, nb);
+	size_t n = strlen(e->log);
+
+	snprintf(e->log + n, sizeof(e->log) - n, "%s:%s%s ", ev == DEVICE_EVENT_ADD ? "add" : "del",
+		 dev_name(dev), dev->driver ? "+drv" : "");
+}
+
+static void test_notifiers(void **state)
+{
+	struct tdrv da = { .drv = { .name = "drv_a", .bus = &tbus, .probe = t_probe,
+				    .remove = t_remove }, .kind = "a" };
+	struct events e = { .nb = { .fn = note_event } };
+	int released = 0;
+	struct tdev *a, *b;
+
+	assert_int_equal(driver_register(&da.drv), 0);
+	device_notifier_register(&e.nb);
+	a = tdev_new("n0", "a", &released);
+	b = tdev_new("n1", "b", &released);
+	assert_int_equal(device_add(&a->dev), 0);
+	assert_int_equal(device_add(&b->dev), 0);
+	device_unregister(&a->dev);
+	device_notifier_unregister(&e.nb);
+	device_unregister(&b->dev);
+	/* add after the probe (bound), del before the driver goes; none once unregistered */
+	assert_string_equal(e.log, "add:n0+drv add:n1 del:n0+drv ");
+	driver_unregister(&da.drv);
+	assert_int_equal(released, 2);
+}
+
 static void test_class(void **state)
 {
 	struct class cls = { .name = "mdev_bus" };
@@ -404,6 +441,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_driver_override, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unbind_veto_and_drivers_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_autoprobe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notifiers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_class, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auxiliary, setup, teardown),
 	};
