@@ -55,7 +55,7 @@ int vdsa_buf_alloc(struct vdsa_conn *c, size_t size, struct vdsa_buf **bufp)
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return -ENOMEM;
-	fd = memfd_create("vdsa-dma", MFD_CLOEXEC);
+	fd = memfd_create("vdsa-dma", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0) {
 		rc = -errno;
 		goto out_free;

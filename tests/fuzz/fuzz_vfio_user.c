@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd = -1;
 
 	if (memfd < 0) {
-		memfd = memfd_create("fuzz-dma", MFD_CLOEXEC);
+		memfd = memfd_create("fuzz-dma", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 		if (memfd < 0 || ftruncate(memfd, 1 << 20))
 			abort();
 	}

@@ -339,8 +339,8 @@ static void test_unmap_while_in_flight(void **state)
 
 	client_open(&c, sock_b);
 	assert_int_equal(vdsa_buf_alloc(c.conn, 4096, &comp), 0);
-	sfd = memfd_create("src", 0);
-	dfd = memfd_create("dst", 0);
+	sfd = memfd_create("src", MFD_ALLOW_SEALING);
+	dfd = memfd_create("dst", MFD_ALLOW_SEALING);
 	assert_int_equal(ftruncate(sfd, size), 0);
 	assert_int_equal(ftruncate(dfd, size), 0);
 	src = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
@@ -382,6 +382,34 @@ static void test_unmap_while_in_flight(void **state)
 	client_close(&c);
 }
 
+/*
+ * A client cannot pull memory away from under the device by shrinking its
+ * file (a DMA into vanished pages would be SIGBUS in the daemon): mapped
+ * files are sealed against shrinking, and one that cannot be sealed is
+ * refused.
+ */
+static void test_memory_cannot_shrink(void **state)
+{
+	static struct client c;
+	int fd;
+
+	client_open(&c, sock_a);
+	fd = memfd_create("unsealable", 0);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	assert_int_equal(vdsa_conn_dma_map(c.conn, fd, 0, 0x300000000ULL, 1 << 20,
+					   VDSA_DMA_READ | VDSA_DMA_WRITE), -EPERM);
+	close(fd);
+	fd = memfd_create("sealable", MFD_ALLOW_SEALING);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	assert_int_equal(vdsa_conn_dma_map(c.conn, fd, 0, 0x300000000ULL, 1 << 20,
+					   VDSA_DMA_READ | VDSA_DMA_WRITE), 0);
+	assert_int_equal(ftruncate(fd, 4096), -1);
+	assert_int_equal(errno, EPERM);
+	assert_int_equal(vdsa_conn_dma_unmap(c.conn, 0x300000000ULL, 1 << 20), 0);
+	close(fd);
+	client_close(&c);
+}
+
 static void test_socket_mode_and_peer(void **state)
 {
 	char cmd[512];
@@ -406,6 +434,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_foreign_interrupts, close_leftovers),
 		cmocka_unit_test_teardown(test_pf_unreachable, close_leftovers),
 		cmocka_unit_test_teardown(test_unmap_while_in_flight, close_leftovers),
+		cmocka_unit_test_teardown(test_memory_cannot_shrink, close_leftovers),
 		cmocka_unit_test_teardown(test_socket_mode_and_peer, close_leftovers),
 	};
 

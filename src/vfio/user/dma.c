@@ -8,6 +8,7 @@
  * do, so such a map fails (ENOTSUP) rather than pretending to work.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -43,20 +44,42 @@ static int vfio_user_dma_check(const struct vfio_user_conn *c, const struct vfio
  * Touching a page beyond the end of a file raises SIGBUS; refuse a map
  * that already extends past the end of a regular file (memfd, hugetlbfs).
  */
+/*
+ * A client's memory file must not shrink under the device: a DMA into pages
+ * that vanished would be SIGBUS in the daemon, not a fault for the client.
+ * Files are sealed against shrinking (F_SEAL_SHRINK, as QEMU's memfd backend
+ * does itself); a file that cannot be sealed (not a memfd, or one created
+ * without MFD_ALLOW_SEALING) is refused with EPERM. Only then is its size
+ * checked, so the check stays true.
+ */
 static int vfio_user_dma_check_fd(int fd, uint64_t offset, uint64_t size)
 {
 	struct stat st;
+	int seals;
 
 	if (fstat(fd, &st))
 		return -errno;
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < offset + size)
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK)) {
+		seals = fcntl(fd, F_GET_SEALS);
+		if (seals < 0 || !(seals & F_SEAL_SHRINK)) {
+			pr_warn("vfio-user: DMA_MAP of a file that cannot be sealed against "
+				"shrinking refused (use a memfd with MFD_ALLOW_SEALING)\n");
+			return -EPERM;
+		}
+	}
+	if (fstat(fd, &st))
+		return -errno;
+	if ((uint64_t)st.st_size < offset + size)
 		return -EINVAL;
 	return 0;
 }
 
 /**
  * vfio_user_handle_dma_map - DMA_MAP with one fd. Errors: EINVAL (sizes,
- * flags, range wraps, fd too short, more than one fd), ENOTSUP (no fd),
+ * flags, range wraps, fd too short, more than one fd), EPERM (a file that
+ * cannot be sealed against shrinking), ENOTSUP (no fd),
  * EEXIST (overlaps a mapping), ENOSPC (max_dma_maps reached), or mmap's
  * errno (EACCES for an fd that does not allow the access, ENODEV for an
  * fd that cannot be mapped).

@@ -27,7 +27,7 @@
 
 int vfio_test_memfd(size_t size)
 {
-	int fd = memfd_create("vfio-test", MFD_CLOEXEC);
+	int fd = memfd_create("vfio-test", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	if (fd < 0)
 		return -1;
