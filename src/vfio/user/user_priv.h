@@ -33,7 +33,7 @@
 /* Largest GET_REGION_INFO reply (fixed part plus capability chain). */
 #define VFIO_USER_REGION_INFO_MAX	(64 * 1024)
 /* Messages handled per readiness event before other sockets get a turn. */
-#define VFIO_USER_MSGS_PER_EVENT	64
+#define VFIO_USER_MSGS_PER_EVENT	16
 
 struct vfio_user_server {
 	struct vfio_frontend fe;
