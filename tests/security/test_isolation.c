@@ -3,7 +3,8 @@
  * Isolation, end to end: a real siovd with two mdevs and a client on each
  * that tries to get out of its box (issue 5, "Isolation").
  *  - descriptors naming memory outside the client's DMA map fault, for the
- *    source, the destination, the completion record and a batch list, for
+ *    source, the destination, the completion record, a batch list and a
+ *    delta record, for
  *    ranges that straddle the end of a mapping and that wrap past 2^64;
  *  - PASID and privilege fields a client puts in descriptors of its
  *    dedicated WQ are ignored;
@@ -233,6 +234,35 @@ static void test_batch_list_outside(void **state)
 	client_close(&c);
 }
 
+/* Create Delta writing its delta record outside the map: a fault there. */
+static void test_delta_record_outside(void **state)
+{
+	struct dsa_hw_desc desc;
+	static struct client c;
+	int st;
+
+	client_open(&c, sock_a);
+	if (!(vdsa_dev_info(c.dev)->opcap0 & (1ULL << DSA_OPCODE_CR_DELTA))) {
+		client_close(&c);
+		skip();
+	}
+	memset(c.buf->va, 1, 4096);
+	memset((char *)c.buf->va + 4096, 2, 4096);	/* differs: a delta to write */
+	memset(&desc, 0, sizeof(desc));
+	desc.opcode = DSA_OPCODE_CR_DELTA;
+	desc.flags = IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR;
+	desc.completion_addr = c.comp->iova;
+	desc.src_addr = c.buf->iova;
+	desc.src2_addr = c.buf->iova + 4096;
+	desc.xfer_size = 4096;
+	desc.delta_addr = 0x7ff000004000ULL;
+	desc.max_delta_size = 5120;	/* whole 10-byte entries */
+	st = run(&c, &desc, VDSA_PORTAL_MMAP);
+	assert_int_equal(st, DSA_COMP_PAGE_FAULT_NOBOF);
+	assert_int_equal(rec(&c)->fault_addr, 0x7ff000004000ULL);
+	client_close(&c);
+}
+
 static void test_dwq_ignores_pasid_and_priv(void **state)
 {
 	struct dsa_hw_desc desc;
@@ -430,6 +460,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_every_address_faults, close_leftovers),
 		cmocka_unit_test_teardown(test_completion_record_outside, close_leftovers),
 		cmocka_unit_test_teardown(test_batch_list_outside, close_leftovers),
+		cmocka_unit_test_teardown(test_delta_record_outside, close_leftovers),
 		cmocka_unit_test_teardown(test_dwq_ignores_pasid_and_priv, close_leftovers),
 		cmocka_unit_test_teardown(test_no_foreign_interrupts, close_leftovers),
 		cmocka_unit_test_teardown(test_pf_unreachable, close_leftovers),
