@@ -692,6 +692,16 @@ static int vdsa_wait_irq(struct vdsa_dev *dev, int timeout_ms)
 	return 0;
 }
 
+/* A spin-wait hint: leave the core's resources to its sibling and the device. */
+static inline void vdsa_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__asm__ volatile("" ::: "memory");
+#endif
+}
+
 int vdsa_wait(struct vdsa_dev *dev, const struct dsa_completion_record *comp,
 	      enum vdsa_wait mode, int timeout_ms)
 {
@@ -717,6 +727,8 @@ int vdsa_wait(struct vdsa_dev *dev, const struct dsa_completion_record *comp,
 				return rc;
 		} else if (++spins > 4096) {
 			sched_yield();
+		} else {
+			vdsa_cpu_relax();
 		}
 	}
 }
