@@ -87,6 +87,14 @@ static int attr_strim(const char *buf, char *out, size_t size)
 	return 0;
 }
 
+/* A 256-bit bitmap attribute value, with its newline. */
+static ssize_t bitmap256_show(char *buf, const uint64_t bits[4])
+{
+	int n = idxd_bitmap256_print(buf, SYSFS_PAGE_SIZE, bits);
+
+	return n + sysfs_emit(buf + n, "\n");
+}
+
 struct device_attribute *idxd_find_attr(const struct attribute_group *const *groups,
 					const char *name)
 {
@@ -167,18 +175,12 @@ IDXD_SHOW(read_buffer_limit, "%u", idxd->rdbuf_limit)
 
 static ssize_t op_cap_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	struct idxd_device *idxd = confdev_to_idxd(dev);
-	int n = idxd_bitmap256_print(buf, SYSFS_PAGE_SIZE, idxd->hw.opcap.bits);
-
-	return n + sysfs_emit(buf + n, "\n");
+	return bitmap256_show(buf, confdev_to_idxd(dev)->hw.opcap.bits);
 }
 
 static ssize_t errors_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	struct idxd_device *idxd = confdev_to_idxd(dev);
-	int n = idxd_bitmap256_print(buf, SYSFS_PAGE_SIZE, idxd->sw_err.bits);
-
-	return n + sysfs_emit(buf + n, "\n");
+	return bitmap256_show(buf, confdev_to_idxd(dev)->sw_err.bits);
 }
 
 static ssize_t clients_show(struct device *dev, struct device_attribute *attr, char *buf)
@@ -423,22 +425,6 @@ static ssize_t group_tc_store(struct idxd_group *group, const char *buf, size_t 
 	return count;
 }
 
-static ssize_t group_traffic_class_a_store(struct device *dev, struct device_attribute *attr,
-					   const char *buf, size_t count)
-{
-	struct idxd_group *group = confdev_to_group(dev);
-
-	return group_tc_store(group, buf, count, &group->conf.tc_a);
-}
-
-static ssize_t group_traffic_class_b_store(struct device *dev, struct device_attribute *attr,
-					   const char *buf, size_t count)
-{
-	struct idxd_group *group = confdev_to_group(dev);
-
-	return group_tc_store(group, buf, count, &group->conf.tc_b);
-}
-
 static ssize_t group_progress_store(struct idxd_group *group, const char *buf, size_t count,
 				    unsigned int *limit)
 {
@@ -454,23 +440,21 @@ static ssize_t group_progress_store(struct idxd_group *group, const char *buf, s
 	return count;
 }
 
-static ssize_t group_desc_progress_limit_store(struct device *dev,
-					       struct device_attribute *attr,
-					       const char *buf, size_t count)
-{
-	struct idxd_group *group = confdev_to_group(dev);
-
-	return group_progress_store(group, buf, count, &group->conf.desc_progress_limit);
+/* The store of group attribute @_name: @_set checks and sets conf.@_field. */
+#define GROUP_STORE(_name, _set, _field)					\
+static ssize_t group_##_name##_store(struct device *dev,			\
+				     struct device_attribute *attr,		\
+				     const char *buf, size_t count)		\
+{										\
+	struct idxd_group *group = confdev_to_group(dev);			\
+										\
+	return _set(group, buf, count, &group->conf._field);			\
 }
 
-static ssize_t group_batch_progress_limit_store(struct device *dev,
-						struct device_attribute *attr,
-						const char *buf, size_t count)
-{
-	struct idxd_group *group = confdev_to_group(dev);
-
-	return group_progress_store(group, buf, count, &group->conf.batch_progress_limit);
-}
+GROUP_STORE(traffic_class_a, group_tc_store, tc_a)
+GROUP_STORE(traffic_class_b, group_tc_store, tc_b)
+GROUP_STORE(desc_progress_limit, group_progress_store, desc_progress_limit)
+GROUP_STORE(batch_progress_limit, group_progress_store, batch_progress_limit)
 
 #define GROUP_ATTR_RW(_attr, _name) \
 	static struct device_attribute dev_attr_group_##_attr = \
@@ -611,6 +595,56 @@ static ssize_t wq_group_id_show(struct device *dev, struct device_attribute *att
 	return sysfs_emit(buf, "-1\n");
 }
 
+/* Parse an unsigned WQ value in @base and check the WQ may change. */
+static int wq_store_uint(struct idxd_wq *wq, const char *buf, unsigned int base,
+			 unsigned int *val)
+{
+	if (kstrtouint(buf, base, val))
+		return -EINVAL;
+	return idxd_wq_conf_check(wq);
+}
+
+/* Parse a boolean WQ value and check the WQ may change. */
+static int wq_store_bool(struct idxd_wq *wq, const char *buf, bool *val)
+{
+	if (kstrtobool(buf, val))
+		return -EINVAL;
+	return idxd_wq_conf_check(wq);
+}
+
+/*
+ * Parse a WQ value rounded up to a power of two (the kernel rounds these
+ * values up) and check the WQ may change.
+ */
+static int wq_store_pow2(struct idxd_wq *wq, const char *buf, uint64_t *val)
+{
+	if (kstrtou64(buf, 0, val) || !*val)
+		return -EINVAL;
+	*val = idxd_roundup_pow_of_two(*val);
+	if (!*val)
+		return -EINVAL;
+	return idxd_wq_conf_check(wq);
+}
+
+/*
+ * Set the WQ string @dst of @size bytes (with its NUL) from @buf without
+ * surrounding white space, while the WQ is idle.
+ */
+static ssize_t wq_string_store(struct idxd_wq *wq, const char *buf, size_t count,
+			       char *dst, size_t size)
+{
+	char s[WQ_NAME_SIZE + 1];
+	int rc;
+
+	if (size > sizeof(s) || attr_strim(buf, s, size))
+		return -EINVAL;
+	rc = idxd_wq_idle(wq);
+	if (rc)
+		return rc;
+	strcpy(dst, s);
+	return count;
+}
+
 static ssize_t wq_group_id_store(struct device *dev, struct device_attribute *attr,
 				 const char *buf, size_t count)
 {
@@ -678,9 +712,7 @@ static ssize_t wq_priority_store(struct device *dev, struct device_attribute *at
 	unsigned int prio;
 	int rc;
 
-	if (kstrtouint(buf, 10, &prio))
-		return -EINVAL;
-	rc = idxd_wq_conf_check(wq);
+	rc = wq_store_uint(wq, buf, 10, &prio);
 	if (rc)
 		return rc;
 	if (prio > IDXD_MAX_PRIORITY)
@@ -696,9 +728,7 @@ static ssize_t wq_block_on_fault_store(struct device *dev, struct device_attribu
 	bool bof;
 	int rc;
 
-	if (kstrtobool(buf, &bof))
-		return -EINVAL;
-	rc = idxd_wq_conf_check(wq);
+	rc = wq_store_bool(wq, buf, &bof);
 	if (rc)
 		return rc;
 	if (bof && (!wq->idxd->hw.gen_cap.block_on_fault || wq->conf.prs_disable))
@@ -714,9 +744,7 @@ static ssize_t wq_threshold_store(struct device *dev, struct device_attribute *a
 	unsigned int val;
 	int rc;
 
-	if (kstrtouint(buf, 0, &val))
-		return -EINVAL;
-	rc = idxd_wq_conf_check(wq);
+	rc = wq_store_uint(wq, buf, 0, &val);
 	if (rc)
 		return rc;
 	/* only a shared WQ has a threshold, at least 1 and at most its size */
@@ -752,41 +780,17 @@ static ssize_t wq_name_store(struct device *dev, struct device_attribute *attr,
 			     const char *buf, size_t count)
 {
 	struct idxd_wq *wq = confdev_to_wq(dev);
-	char name[WQ_NAME_SIZE + 1];
-	int rc;
 
-	if (attr_strim(buf, name, sizeof(name)))
-		return -EINVAL;
-	rc = idxd_wq_idle(wq);
-	if (rc)
-		return rc;
-	strcpy(wq->conf.name, name);
-	return count;
+	return wq_string_store(wq, buf, count, wq->conf.name, sizeof(wq->conf.name));
 }
 
 static ssize_t wq_driver_name_store(struct device *dev, struct device_attribute *attr,
 				    const char *buf, size_t count)
 {
 	struct idxd_wq *wq = confdev_to_wq(dev);
-	char name[DRIVER_NAME_SIZE + 1];
-	int rc;
 
-	if (attr_strim(buf, name, sizeof(name)))
-		return -EINVAL;
-	rc = idxd_wq_idle(wq);
-	if (rc)
-		return rc;
-	strcpy(wq->conf.driver_name, name);
-	return count;
-}
-
-/* A power of two at least @val (the kernel rounds these values up). */
-static int wq_store_pow2(const char *buf, uint64_t *val)
-{
-	if (kstrtou64(buf, 0, val) || !*val)
-		return -EINVAL;
-	*val = idxd_roundup_pow_of_two(*val);
-	return *val ? 0 : -EINVAL;
+	return wq_string_store(wq, buf, count, wq->conf.driver_name,
+			       sizeof(wq->conf.driver_name));
 }
 
 static ssize_t wq_max_transfer_size_store(struct device *dev, struct device_attribute *attr,
@@ -796,9 +800,7 @@ static ssize_t wq_max_transfer_size_store(struct device *dev, struct device_attr
 	uint64_t val;
 	int rc;
 
-	if (wq_store_pow2(buf, &val))
-		return -EINVAL;
-	rc = idxd_wq_conf_check(wq);
+	rc = wq_store_pow2(wq, buf, &val);
 	if (rc)
 		return rc;
 	if (val > wq->idxd->max_xfer_bytes)
@@ -814,9 +816,7 @@ static ssize_t wq_max_batch_size_store(struct device *dev, struct device_attribu
 	uint64_t val;
 	int rc;
 
-	if (wq_store_pow2(buf, &val))
-		return -EINVAL;
-	rc = idxd_wq_conf_check(wq);
+	rc = wq_store_pow2(wq, buf, &val);
 	if (rc)
 		return rc;
 	if (val > wq->idxd->max_batch_size)
@@ -832,9 +832,7 @@ static ssize_t wq_ats_disable_store(struct device *dev, struct device_attribute 
 	bool val;
 	int rc;
 
-	if (kstrtobool(buf, &val))
-		return -EINVAL;
-	rc = idxd_wq_conf_check(wq);
+	rc = wq_store_bool(wq, buf, &val);
 	if (rc)
 		return rc;
 	if (val && !wq->idxd->hw.wq_cap.wq_ats_support)
@@ -850,9 +848,7 @@ static ssize_t wq_prs_disable_store(struct device *dev, struct device_attribute 
 	bool val;
 	int rc;
 
-	if (kstrtobool(buf, &val))
-		return -EINVAL;
-	rc = idxd_wq_conf_check(wq);
+	rc = wq_store_bool(wq, buf, &val);
 	if (rc)
 		return rc;
 	if (!wq->idxd->hw.wq_cap.wq_prs_support)
@@ -881,10 +877,7 @@ static ssize_t wq_occupancy_show(struct device *dev, struct device_attribute *at
 static ssize_t wq_op_config_show(struct device *dev, struct device_attribute *attr,
 				 char *buf)
 {
-	struct idxd_wq *wq = confdev_to_wq(dev);
-	int n = idxd_bitmap256_print(buf, SYSFS_PAGE_SIZE, wq->conf.op_config);
-
-	return n + sysfs_emit(buf + n, "\n");
+	return bitmap256_show(buf, confdev_to_wq(dev)->conf.op_config);
 }
 
 static ssize_t wq_op_config_store(struct device *dev, struct device_attribute *attr,
