@@ -483,10 +483,11 @@ static void fill_stat(const struct sysfs_dir *n, struct sysfs_stat *st)
 	st->mode = n->mode;
 }
 
-int sysfs_stat(const char *path, struct sysfs_stat *st)
+/* stat(2) or, without @follow_last, lstat(2). Return: 0 or as resolve(). */
+static int stat_path(const char *path, bool follow_last, struct sysfs_stat *st)
 {
 	int err = 0;
-	struct sysfs_dir *n = resolve(path, true, &err);
+	struct sysfs_dir *n = resolve(path, follow_last, &err);
 
 	if (!n)
 		return err;
@@ -494,15 +495,36 @@ int sysfs_stat(const char *path, struct sysfs_stat *st)
 	return 0;
 }
 
+int sysfs_stat(const char *path, struct sysfs_stat *st)
+{
+	return stat_path(path, true, st);
+}
+
 int sysfs_lstat(const char *path, struct sysfs_stat *st)
 {
-	int err = 0;
-	struct sysfs_dir *n = resolve(path, false, &err);
+	return stat_path(path, false, st);
+}
+
+/*
+ * The attribute file at @path if its mode has a bit of @perm (0444 to read,
+ * 0222 to write) and its directory has sysfs_ops. Return: the node (no
+ * reference taken) or NULL with *@err: as resolve(), -EISDIR or -EACCES.
+ */
+static struct sysfs_dir *resolve_attr(const char *path, uint16_t perm, int *err)
+{
+	struct sysfs_dir *n = resolve(path, true, err);
 
 	if (!n)
-		return err;
-	fill_stat(n, st);
-	return 0;
+		return NULL;
+	if (n->type == SYSFS_TYPE_DIR) {
+		*err = -EISDIR;
+		return NULL;
+	}
+	if (!(n->mode & perm) || !n->parent->ops) {
+		*err = -EACCES;
+		return NULL;
+	}
+	return n;
 }
 
 ssize_t sysfs_read(const char *path, char *buf, size_t size)
@@ -512,13 +534,11 @@ ssize_t sysfs_read(const char *path, char *buf, size_t size)
 	int err = 0;
 	ssize_t len;
 
-	n = resolve(path, true, &err);
+	n = resolve_attr(path, 0444, &err);
 	if (!n)
 		return err;
-	if (n->type == SYSFS_TYPE_DIR)
-		return -EISDIR;
 	dir = n->parent;
-	if (!(n->mode & 0444) || !dir->ops || !dir->ops->show)
+	if (!dir->ops->show)
 		return -EACCES;
 	node_get(n);
 	memset(page, 0, sizeof(page));
@@ -541,13 +561,11 @@ ssize_t sysfs_write(const char *path, const char *buf, size_t count)
 	int err = 0;
 	ssize_t rc;
 
-	n = resolve(path, true, &err);
+	n = resolve_attr(path, 0222, &err);
 	if (!n)
 		return err;
-	if (n->type == SYSFS_TYPE_DIR)
-		return -EISDIR;
 	dir = n->parent;
-	if (!(n->mode & 0222) || !dir->ops || !dir->ops->store)
+	if (!dir->ops->store)
 		return -EACCES;
 	/* as kernfs: at most one page reaches the store (a longer write is short) */
 	if (count > SYSFS_PAGE_SIZE)
