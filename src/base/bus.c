@@ -18,31 +18,33 @@ struct sysfs_dir *bus_devices_root(struct bus_type *bus)
 	return sysfs_mkdir_path(path);
 }
 
-/* Copy a device name written to bind/unbind, without its newline. */
-static int attr_devname(const char *buf, char *name, size_t size)
+/*
+ * The device of @bus named by a write to bind, unbind or drivers_probe (a
+ * newline ends the name), with a reference the caller puts.
+ * Return: 0, -EINVAL (no name or one too long) or -ENODEV.
+ */
+static int attr_get_device(struct bus_type *bus, const char *buf, struct device **dev)
 {
 	size_t len = strcspn(buf, "\n");
+	char name[256];
 
-	if (!len || len >= size)
+	if (!len || len >= sizeof(name))
 		return -EINVAL;
 	memcpy(name, buf, len);
 	name[len] = '\0';
-	return 0;
+	*dev = bus_find_device_by_name(bus, name);
+	return *dev ? 0 : -ENODEV;
 }
 
 /* /sys/bus/<bus>/drivers_probe: bind (and load the driver of) a device. */
 static ssize_t drivers_probe_store(struct bus_type *bus, const char *buf, size_t count)
 {
 	struct device *dev;
-	char name[256];
 	int rc;
 
-	rc = attr_devname(buf, name, sizeof(name));
+	rc = attr_get_device(bus, buf, &dev);
 	if (rc)
 		return rc;
-	dev = bus_find_device_by_name(bus, name);
-	if (!dev)
-		return -ENODEV;
 	rc = bus_probe_device(dev);
 	put_device(dev);
 	return rc < 0 ? rc : (ssize_t)count;
@@ -172,15 +174,11 @@ struct device_driver *driver_find(const char *name, struct bus_type *bus)
 static ssize_t bind_store(struct device_driver *drv, const char *buf, size_t count)
 {
 	struct device *dev;
-	char name[256];
 	int rc;
 
-	rc = attr_devname(buf, name, sizeof(name));
+	rc = attr_get_device(drv->bus, buf, &dev);
 	if (rc)
 		return rc;
-	dev = bus_find_device_by_name(drv->bus, name);
-	if (!dev)
-		return -ENODEV;
 	rc = device_driver_attach(drv, dev);
 	put_device(dev);
 	return rc ? rc : (ssize_t)count;
@@ -189,15 +187,11 @@ static ssize_t bind_store(struct device_driver *drv, const char *buf, size_t cou
 static ssize_t unbind_store(struct device_driver *drv, const char *buf, size_t count)
 {
 	struct device *dev;
-	char name[256];
 	int rc;
 
-	rc = attr_devname(buf, name, sizeof(name));
+	rc = attr_get_device(drv->bus, buf, &dev);
 	if (rc)
 		return rc;
-	dev = bus_find_device_by_name(drv->bus, name);
-	if (!dev)
-		return -ENODEV;
 	if (dev->driver != drv) {
 		put_device(dev);
 		return -ENODEV;
