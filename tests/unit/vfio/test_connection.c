@@ -26,18 +26,7 @@
 
 static int setup(void **state)
 {
-	struct vfio_test_env *env = calloc(1, sizeof(*env));
-
-	vfio_test_env_setup(env, "6f1e4bd2-2e4b-4b4e-9a43-0ed1c0a2b001");
-	*state = env;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	vfio_test_env_teardown(*state);
-	free(*state);
-	return 0;
+	return vfio_test_env_alloc(state, "6f1e4bd2-2e4b-4b4e-9a43-0ed1c0a2b001");
 }
 
 static void test_socket_file(void **state)
@@ -256,15 +245,21 @@ static void test_server_destroy_cleans_up(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_socket_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_second_client_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_disconnect_and_reconnect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_client_hangs_up_before_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_device_removal_disconnects, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pending_bound, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_limits_checked, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stale_socket_replaced, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_server_destroy_cleans_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_file, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_second_client_refused, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_disconnect_and_reconnect, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_client_hangs_up_before_version, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_device_removal_disconnects, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_pending_bound, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_limits_checked, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_stale_socket_replaced, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_server_destroy_cleans_up, setup,
+						vfio_test_env_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,32 +9,12 @@
 
 #include "vfio_test.h"
 
-struct ctx {
-	struct vfio_test_env env;
-	struct rawclient rc;
-};
-
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	vfio_test_env_setup(&c->env, "info0");
-	vfio_test_connect(&c->env, &c->rc);
-	*state = c;
-	return 0;
+	return vfio_test_ctx_alloc(state, "info0");
 }
 
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	rc_close(&c->rc);
-	vfio_test_env_teardown(&c->env);
-	free(c);
-	return 0;
-}
-
-static void check_info(struct ctx *c, uint32_t argsz)
+static void check_info(struct vfio_test_ctx *c, uint32_t argsz)
 {
 	struct vfio_user_device_info req = { .argsz = argsz }, *info;
 	struct rc_reply rep;
@@ -60,7 +40,7 @@ static void test_get_info(void **state)
 
 static void test_get_info_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	struct vfio_user_device_info req = { .argsz = 12 };
 
 	assert_int_equal(rc_call(&c->rc, VFIO_USER_DEVICE_GET_INFO, &req, sizeof(req), NULL, 0,
@@ -75,8 +55,8 @@ static void test_get_info_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_get_info, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_get_info_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_get_info, setup, vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_get_info_errors, setup, vfio_test_ctx_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

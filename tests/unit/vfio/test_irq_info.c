@@ -9,32 +9,12 @@
 
 #include "vfio_test.h"
 
-struct ctx {
-	struct vfio_test_env env;
-	struct rawclient rc;
-};
-
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	vfio_test_env_setup(&c->env, "irqinfo0");
-	vfio_test_connect(&c->env, &c->rc);
-	*state = c;
-	return 0;
+	return vfio_test_ctx_alloc(state, "irqinfo0");
 }
 
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	rc_close(&c->rc);
-	vfio_test_env_teardown(&c->env);
-	free(c);
-	return 0;
-}
-
-static int irq_info(struct ctx *c, uint32_t index, uint32_t argsz, struct vfio_irq_info *out)
+static int irq_info(struct vfio_test_ctx *c, uint32_t index, uint32_t argsz, struct vfio_irq_info *out)
 {
 	struct vfio_irq_info req = { .argsz = argsz, .index = index };
 	struct rc_reply rep;
@@ -51,7 +31,7 @@ static int irq_info(struct ctx *c, uint32_t index, uint32_t argsz, struct vfio_i
 
 static void test_irq_info(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	struct vfio_irq_info info;
 
 	assert_int_equal(irq_info(c, VFIO_PCI_MSIX_IRQ_INDEX, 16, &info), 0);
@@ -67,7 +47,7 @@ static void test_irq_info(void **state)
 
 static void test_irq_info_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	struct vfio_irq_info info, req = { .argsz = 16 };
 
 	assert_int_equal(irq_info(c, VFIO_PCI_NUM_IRQS, 16, &info), EINVAL);
@@ -80,8 +60,8 @@ static void test_irq_info_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_irq_info, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_irq_info_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_irq_info, setup, vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_irq_info_errors, setup, vfio_test_ctx_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,36 +14,16 @@
 
 #include "vfio_test.h"
 
-struct ctx {
-	struct vfio_test_env env;
-	struct rawclient rc;
-};
-
 #define SPARSE_INFO_SIZE	(sizeof(struct vfio_region_info) + \
 				 sizeof(struct vfio_region_info_cap_sparse_mmap) + \
 				 sizeof(struct vfio_region_sparse_mmap_area))
 
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	vfio_test_env_setup(&c->env, "rinfo0");
-	vfio_test_connect(&c->env, &c->rc);
-	*state = c;
-	return 0;
+	return vfio_test_ctx_alloc(state, "rinfo0");
 }
 
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	rc_close(&c->rc);
-	vfio_test_env_teardown(&c->env);
-	free(c);
-	return 0;
-}
-
-static int region_info(struct ctx *c, uint32_t index, uint32_t argsz, struct rc_reply *rep)
+static int region_info(struct vfio_test_ctx *c, uint32_t index, uint32_t argsz, struct rc_reply *rep)
 {
 	struct vfio_region_info req = { .argsz = argsz, .index = index };
 
@@ -52,7 +32,7 @@ static int region_info(struct ctx *c, uint32_t index, uint32_t argsz, struct rc_
 
 static void test_trapped_region(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	struct vfio_region_info *info;
 	struct rc_reply rep;
 
@@ -84,7 +64,7 @@ static void test_trapped_region(void **state)
 
 static void test_small_argsz_gets_fixed_part(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	struct vfio_region_info *info;
 	struct rc_reply rep;
 
@@ -110,7 +90,7 @@ static void test_small_argsz_gets_fixed_part(void **state)
 
 static void test_sparse_mmap_and_fd(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	struct vfio_region_info_cap_sparse_mmap *sparse;
 	struct vfio_region_info *info;
 	struct rc_reply rep;
@@ -143,7 +123,7 @@ static void test_sparse_mmap_and_fd(void **state)
 
 static void test_region_info_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	struct vfio_region_info req = { .argsz = 32, .index = 0 };
 
 	assert_int_equal(region_info(c, VFIO_PCI_NUM_REGIONS, 32, NULL), EINVAL);
@@ -156,10 +136,11 @@ static void test_region_info_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_trapped_region, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_small_argsz_gets_fixed_part, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sparse_mmap_and_fd, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_region_info_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trapped_region, setup, vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_small_argsz_gets_fixed_part, setup,
+						vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_sparse_mmap_and_fd, setup, vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_region_info_errors, setup, vfio_test_ctx_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,14 +12,9 @@
 #include "vfio/user/vfio_user.h"
 #include "vfio_test.h"
 
-struct ctx {
-	struct vfio_test_env env;
-	struct rawclient rc;
-};
-
 static int setup_xfer(void **state, uint32_t max_xfer)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
+	struct vfio_test_ctx *c = calloc(1, sizeof(*c));
 	struct vfio_user_limits lim;
 
 	vfio_test_env_setup(&c->env, "rread0");
@@ -41,19 +36,9 @@ static int setup_small(void **state)
 	return setup_xfer(state, 4096);
 }
 
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	rc_close(&c->rc);
-	vfio_test_env_teardown(&c->env);
-	free(c);
-	return 0;
-}
-
 static void test_read_registers_and_config(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	struct vfio_user_region_access ra = { .offset = TD_REG_ID, .region = 0, .count = 4 };
 	struct vfio_user_region_access *echo;
 	struct rc_reply rep;
@@ -79,7 +64,7 @@ static void test_read_registers_and_config(void **state)
 
 static void test_read_large(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	uint8_t *data = malloc(TD_BAR2_SIZE);
 	unsigned int i;
 
@@ -94,7 +79,7 @@ static void test_read_large(void **state)
 
 static void test_read_outside(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	uint8_t buf[16];
 
 	assert_int_equal(rc_region_read(&c->rc, 0, TD_BAR0_SIZE - 2, buf, 4), EFAULT);
@@ -109,7 +94,7 @@ static void test_read_outside(void **state)
 
 static void test_read_bad_payload(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	uint8_t req[24] = { 0 };
 	struct vfio_user_region_access *ra = (void *)req;
 
@@ -120,7 +105,7 @@ static void test_read_bad_payload(void **state)
 
 static void test_read_max_xfer(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	uint8_t *buf = malloc(8192);
 
 	assert_int_equal(rc_region_read(&c->rc, VFIO_PCI_BAR2_REGION_INDEX, 0, buf, 4096), 0);
@@ -131,11 +116,13 @@ static void test_read_max_xfer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_read_registers_and_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_large, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_outside, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_bad_payload, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_max_xfer, setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_read_registers_and_config, setup,
+						vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_read_large, setup, vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_read_outside, setup, vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_read_bad_payload, setup, vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_read_max_xfer, setup_small,
+						vfio_test_ctx_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

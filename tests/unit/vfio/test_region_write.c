@@ -12,34 +12,14 @@
 #include "vfio/user/vfio_user.h"
 #include "vfio_test.h"
 
-struct ctx {
-	struct vfio_test_env env;
-	struct rawclient rc;
-};
-
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	vfio_test_env_setup(&c->env, "rwrite0");
-	vfio_test_connect(&c->env, &c->rc);
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	rc_close(&c->rc);
-	vfio_test_env_teardown(&c->env);
-	free(c);
-	return 0;
+	return vfio_test_ctx_alloc(state, "rwrite0");
 }
 
 static void test_write_reaches_device(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	struct {
 		struct vfio_user_region_access ra;
 		uint32_t v;
@@ -72,7 +52,7 @@ static void test_write_reaches_device(void **state)
 
 static void test_write_portal_sized(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	uint8_t desc[64], *big;
 	unsigned int i;
 
@@ -93,7 +73,7 @@ static void test_write_portal_sized(void **state)
 
 static void test_write_outside(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	uint8_t buf[8] = { 0 };
 
 	assert_int_equal(rc_region_write(&c->rc, 0, TD_BAR0_SIZE - 4, buf, 8), EFAULT);
@@ -106,7 +86,7 @@ static void test_write_outside(void **state)
 
 static void test_write_count_mismatch(void **state)
 {
-	struct ctx *c = *state;
+	struct vfio_test_ctx *c = *state;
 	struct {
 		struct vfio_user_region_access ra;
 		uint8_t data[8];
@@ -125,10 +105,12 @@ static void test_write_count_mismatch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_write_reaches_device, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_portal_sized, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_outside, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_count_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_reaches_device, setup,
+						vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_write_portal_sized, setup, vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_write_outside, setup, vfio_test_ctx_free),
+		cmocka_unit_test_setup_teardown(test_write_count_mismatch, setup,
+						vfio_test_ctx_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

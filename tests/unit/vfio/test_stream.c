@@ -20,18 +20,7 @@
 
 static int setup(void **state)
 {
-	struct vfio_test_env *env = calloc(1, sizeof(*env));
-
-	vfio_test_env_setup(env, "stream0");
-	*state = env;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	vfio_test_env_teardown(*state);
-	free(*state);
-	return 0;
+	return vfio_test_env_alloc(state, "stream0");
 }
 
 /* Send a bare header; expect an error reply with @err, then the close. */
@@ -315,16 +304,20 @@ static void test_garbage_stream(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_short_message, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_oversized_message, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_command_before_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_commands, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_header_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fds_where_none_belong, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_reply, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_partial_and_pipelined, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_client_not_reading_is_dropped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_garbage_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_message, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_oversized_message, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_command_before_version, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_unknown_commands, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_header_flags, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_fds_where_none_belong, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_no_reply, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_partial_and_pipelined, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_client_not_reading_is_dropped, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_garbage_stream, setup, vfio_test_env_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

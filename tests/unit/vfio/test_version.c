@@ -16,18 +16,7 @@
 
 static int setup(void **state)
 {
-	struct vfio_test_env *env = calloc(1, sizeof(*env));
-
-	vfio_test_env_setup(env, "ver0");
-	*state = env;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	vfio_test_env_teardown(*state);
-	free(*state);
-	return 0;
+	return vfio_test_env_alloc(state, "ver0");
 }
 
 static int64_t cap_int(struct json_object *caps, const char *key)
@@ -197,13 +186,16 @@ static void test_client_takes_no_fds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_negotiate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_json_and_lower_minor, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_major, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_short_payload, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_json, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_capabilities_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_client_takes_no_fds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negotiate, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_no_json_and_lower_minor, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_bad_major, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_short_payload, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_bad_json, setup, vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_unknown_capabilities_ignored, setup,
+						vfio_test_env_free),
+		cmocka_unit_test_setup_teardown(test_client_takes_no_fds, setup,
+						vfio_test_env_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

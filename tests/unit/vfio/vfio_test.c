@@ -25,6 +25,12 @@
 /* Upper bound of loop turns a wait may take before the test fails. */
 #define RC_MAX_TURNS		5000
 
+/* Room for an SCM_RIGHTS message of RC_MAX_FDS descriptors, aligned. */
+union rc_cmsg {
+	char buf[CMSG_SPACE(sizeof(int) * RC_MAX_FDS)];
+	struct cmsghdr align;
+};
+
 int vfio_test_memfd(size_t size)
 {
 	int fd = memfd_create("vfio-test", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -69,6 +75,22 @@ void vfio_test_env_teardown(struct vfio_test_env *env)
 	vfio_core_exit();
 	iommu_destroy(env->iommu);
 	rmdir(env->dir);
+}
+
+int vfio_test_env_alloc(void **state, const char *name)
+{
+	struct vfio_test_env *env = calloc(1, sizeof(*env));
+
+	vfio_test_env_setup(env, name);
+	*state = env;
+	return 0;
+}
+
+int vfio_test_env_free(void **state)
+{
+	vfio_test_env_teardown(*state);
+	free(*state);
+	return 0;
 }
 
 /* ---- raw client ---------------------------------------------------------- */
@@ -126,10 +148,7 @@ static void rc_wait(struct rawclient *rc, unsigned int *turns)
 int rc_send_raw(struct rawclient *rc, const void *buf, size_t len,
 		const int *fds, unsigned int nfds)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * RC_MAX_FDS)];
-		struct cmsghdr align;
-	} ctl;
+	union rc_cmsg ctl;
 	size_t done = 0;
 	unsigned int turns = 0;
 	ssize_t n;
@@ -188,10 +207,7 @@ int rc_send(struct rawclient *rc, uint16_t cmd, uint32_t flags,
 /* Read exactly @len bytes, collecting fds. Return: 0, -ECONNRESET, -errno. */
 static int rc_read_full(struct rawclient *rc, void *buf, size_t len, struct rc_reply *rep)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * RC_MAX_FDS)];
-		struct cmsghdr align;
-	} ctl;
+	union rc_cmsg ctl;
 	unsigned int turns = 0;
 	size_t done = 0;
 	ssize_t n;
@@ -324,6 +340,26 @@ void vfio_test_connect(struct vfio_test_env *env, struct rawclient *rc)
 {
 	assert_int_equal(rc_connect(rc, env->loop, env->path), 0);
 	assert_int_equal(rc_version(rc, "{\"capabilities\":{\"max_msg_fds\":8}}", NULL), 0);
+}
+
+int vfio_test_ctx_alloc(void **state, const char *name)
+{
+	struct vfio_test_ctx *c = calloc(1, sizeof(*c));
+
+	vfio_test_env_setup(&c->env, name);
+	vfio_test_connect(&c->env, &c->rc);
+	*state = c;
+	return 0;
+}
+
+int vfio_test_ctx_free(void **state)
+{
+	struct vfio_test_ctx *c = *state;
+
+	rc_close(&c->rc);
+	vfio_test_env_teardown(&c->env);
+	free(c);
+	return 0;
 }
 
 int rc_region_write(struct rawclient *rc, uint32_t region, uint64_t offset,

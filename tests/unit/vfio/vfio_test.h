@@ -94,6 +94,13 @@ struct vfio_test_env {
 void vfio_test_env_setup(struct vfio_test_env *env, const char *name);
 void vfio_test_env_teardown(struct vfio_test_env *env);
 
+/*
+ * cmocka fixtures: *@state becomes a calloc'ed env with one testdev named
+ * @name (vfio_test_env_setup); vfio_test_env_free() tears it down and frees it.
+ */
+int vfio_test_env_alloc(void **state, const char *name);
+int vfio_test_env_free(void **state);
+
 /* ---- raw client ---------------------------------------------------------- */
 
 #define RC_MAX_FDS		16
@@ -139,6 +146,20 @@ void rc_pump(struct rawclient *rc);
 
 /* Connected and negotiated client on env's device. */
 void vfio_test_connect(struct vfio_test_env *env, struct rawclient *rc);
+
+/* What most protocol tests start from: the env and a negotiated client on its testdev. */
+struct vfio_test_ctx {
+	struct vfio_test_env env;
+	struct rawclient rc;
+};
+
+/*
+ * cmocka fixtures: *@state becomes a calloc'ed vfio_test_ctx with a testdev
+ * named @name and the client connected (vfio_test_connect);
+ * vfio_test_ctx_free() closes the client, tears the env down and frees it.
+ */
+int vfio_test_ctx_alloc(void **state, const char *name);
+int vfio_test_ctx_free(void **state);
 
 /* REGION_READ/WRITE helpers. Return: reply errno or -errno. */
 int rc_region_write(struct rawclient *rc, uint32_t region, uint64_t offset,
