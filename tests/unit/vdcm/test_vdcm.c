@@ -150,6 +150,16 @@ static int setup(void **state)
 	return setup_machine(NULL, idxd_default_config);
 }
 
+/* The machine with a default DSA but for its @ims_entries IMS entries. */
+static int setup_ims(unsigned int ims_entries, const char *profile)
+{
+	struct dsa_hw_params p;
+
+	dsa_hw_params_default(&p);
+	p.ims_entries = ims_entries;
+	return setup_machine(&p, profile);
+}
+
 static int teardown(void **state)
 {
 	close_s();
@@ -300,6 +310,15 @@ static void enable_all(struct vfio_device *v)
 	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
 	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_SUCCESS);
+}
+
+/* Session @s of @v opened: the client memory mapped at IOVA_BASE, then enable_all(). */
+static void map_and_enable(struct vfio_device *v, struct vfio_session *s)
+{
+	assert_non_null(s);
+	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	enable_all(v);
 }
 
 static uint16_t request_handle(struct vfio_device *v, unsigned int vector)
@@ -537,10 +556,7 @@ static void test_memmove_trapped_and_mmap(void **state)
 	uint8_t *portal;
 	int fd = -1;
 
-	assert_non_null(s);
-	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
-					      IOMMU_READ | IOMMU_WRITE), 0);
-	enable_all(v);
+	map_and_enable(v, s);
 	assert_int_equal(set_eventfds(v, 0, 2, efd), 0);
 	handle = request_handle(v, 1);
 	/* one handle per vector */
@@ -651,10 +667,7 @@ static void test_page_fault(void **state)
 	const uint64_t bad = 0xdead0000ULL;
 	struct dsa_hw_desc d;
 
-	assert_non_null(s);
-	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
-					      IOMMU_READ | IOMMU_WRITE), 0);
-	enable_all(v);
+	map_and_enable(v, s);
 	fill_src(4);
 	memmove_desc(&d, bad, IOVA_BASE + DST_OFF, 0);
 	d.flags &= ~IDXD_OP_FLAG_RCI;
@@ -931,10 +944,7 @@ static void test_retarget_without_device(void **state)
 	struct irq_remap_stats st0, st1;
 	uint16_t handle;
 
-	assert_non_null(s);
-	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
-					      IOMMU_READ | IOMMU_WRITE), 0);
-	enable_all(v);
+	map_and_enable(v, s);
 	assert_int_equal(set_eventfds(v, 0, 2, (int[]){ a, a }), 0);
 	handle = request_handle(v, 1);
 	assert_int_equal(memmove_irq(v, handle, 1), DSA_COMP_SUCCESS);
@@ -975,10 +985,7 @@ static void test_handle_revocation(void **state)
 	uint16_t handle;
 	char buf[64];
 
-	assert_non_null(s);
-	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
-					      IOMMU_READ | IOMMU_WRITE), 0);
-	enable_all(v);
+	map_and_enable(v, s);
 	assert_int_equal(set_eventfds(v, 0, 2, efd), 0);
 	handle = request_handle(v, 1);
 	assert_int_equal(memmove_irq(v, handle, 1), DSA_COMP_SUCCESS);
@@ -1022,11 +1029,7 @@ static const char scale_profile[] =
 
 static int setup_scale(void **state)
 {
-	struct dsa_hw_params p;
-
-	dsa_hw_params_default(&p);
-	p.ims_entries = 4096;
-	return setup_machine(&p, scale_profile);
+	return setup_ims(4096, scale_profile);
 }
 
 /*
@@ -1091,11 +1094,7 @@ static void test_ims_beyond_msix(void **state)
 /* A DSA without IMS (no SIOV DVSEC IMS bit, GENCAP 0): no IMS domain. */
 static int setup_no_ims(void **state)
 {
-	struct dsa_hw_params p;
-
-	dsa_hw_params_default(&p);
-	p.ims_entries = 0;
-	return setup_machine(&p, idxd_default_config);
+	return setup_ims(0, idxd_default_config);
 }
 
 static void test_no_ims_no_mdev(void **state)
@@ -1151,10 +1150,7 @@ static void test_bus_master_off_halts(void **state)
 		       eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) };
 	uint16_t handle;
 
-	assert_non_null(s);
-	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
-					      IOMMU_READ | IOMMU_WRITE), 0);
-	enable_all(v);
+	map_and_enable(v, s);
 	assert_int_equal(set_eventfds(v, 0, 2, efd), 0);
 	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 2);		/* halt_int_en */
 	/* Bus Master off while enabled */
@@ -1189,10 +1185,7 @@ static void test_remove_with_open_session(void **state)
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	int fds[2] = { efd, efd };
 
-	assert_non_null(s);
-	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
-					      IOMMU_READ | IOMMU_WRITE), 0);
-	enable_all(v);
+	map_and_enable(v, s);
 	assert_int_equal(set_eventfds(v, 0, 2, fds), 0);
 	request_handle(v, 1);
 	/* removing the mdev ends the session and gives everything back */
