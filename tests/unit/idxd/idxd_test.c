@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -46,6 +47,22 @@ void idxd_test_down(struct idxd_test *t)
 	platform_exit(&t->p);
 	evloop_destroy(t->loop);
 	assert_int_equal(device_nr_alive(), 0);
+}
+
+int idxd_test_setup(void **state)
+{
+	struct idxd_test *t = calloc(1, sizeof(*t));
+
+	idxd_test_up(t, NULL, 1);
+	*state = t;
+	return 0;
+}
+
+int idxd_test_teardown(void **state)
+{
+	idxd_test_down(*state);
+	free(*state);
+	return 0;
 }
 
 const char *attr(const char *fmt, ...)

@@ -34,6 +34,15 @@ struct idxd_test {
 void idxd_test_up(struct idxd_test *t, const struct dsa_hw_params *params, unsigned int n);
 /* Unload the driver, unplug, tear down; asserts nothing leaked. */
 void idxd_test_down(struct idxd_test *t);
+/*
+ * cmocka fixtures: *@state becomes a calloc'ed idxd_test with one default
+ * DSA (idxd_test_up); idxd_test_teardown() takes it down and frees it.
+ */
+int idxd_test_setup(void **state);
+int idxd_test_teardown(void **state);
+/* A cmocka test of @f on the machine of idxd_test_setup(). */
+#define idxd_unit_test(f) \
+	cmocka_unit_test_setup_teardown(f, idxd_test_setup, idxd_test_teardown)
 
 /* Attribute access: the value without its newline into a static buffer. */
 const char *attr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,24 +21,6 @@
 
 #define DEV	"/sys/bus/dsa/devices/"
 
-static int setup(void **state)
-{
-	struct idxd_test *t = calloc(1, sizeof(*t));
-
-	idxd_test_up(t, NULL, 1);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct idxd_test *t = *state;
-
-	idxd_test_down(t);
-	free(t);
-	return 0;
-}
-
 static bool path_exists(const char *path)
 {
 	struct sysfs_stat st;
@@ -587,16 +569,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bitmap_format),
-		cmocka_unit_test_setup_teardown(test_probe_objects, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_probe_reads_caps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_probe_state, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_attr_formats, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_busy, setup, teardown),
+		idxd_unit_test(test_probe_objects),
+		idxd_unit_test(test_probe_reads_caps),
+		idxd_unit_test(test_probe_state),
+		idxd_unit_test(test_attr_formats),
+		idxd_unit_test(test_store_values),
+		idxd_unit_test(test_store_busy),
 		cmocka_unit_test(test_readonly_config),
-		cmocka_unit_test_setup_teardown(test_enable_device_and_wqs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enable_failures, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shared_wq, setup, teardown),
+		idxd_unit_test(test_enable_device_and_wqs),
+		idxd_unit_test(test_enable_failures),
+		idxd_unit_test(test_shared_wq),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -274,22 +274,6 @@ static void test_default_profile(void **state)
 
 /* ---- refusals ------------------------------------------------------------------------ */
 
-static int setup(void **state)
-{
-	struct idxd_test *t = calloc(1, sizeof(*t));
-
-	idxd_test_up(t, NULL, 1);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	idxd_test_down(*state);
-	free(*state);
-	return 0;
-}
-
 static int load(const char *json, bool enable, char *err, size_t errlen)
 {
 	return idxd_config_load(json, strlen(json), enable, err, errlen);
@@ -416,10 +400,10 @@ int main(void)
 		cmocka_unit_test(test_debian_contrib_profiles),
 		cmocka_unit_test(test_debian_test_profiles),
 		cmocka_unit_test(test_default_profile),
-		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_readonly_and_legacy_keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enable_failure, setup, teardown),
+		idxd_unit_test(test_malformed),
+		idxd_unit_test(test_rollback),
+		idxd_unit_test(test_readonly_and_legacy_keys),
+		idxd_unit_test(test_enable_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,28 +95,22 @@ static void vdcm_put(struct idxd_wq *wq)
 
 static int setup(void **state)
 {
-	struct idxd_test *t = calloc(1, sizeof(*t));
 	char err[256];
 
 	memset(&vdcm, 0, sizeof(vdcm));
-	idxd_test_up(t, NULL, 1);
+	idxd_test_setup(state);
 	assert_int_equal(__auxiliary_driver_register(&vdcm_drv, NULL, "test"), 0);
 	/* the daemon's default profile: wq0.0, wq0.1 mdev; wq0.2 shared user */
 	assert_int_equal(idxd_config_load(idxd_default_config, strlen(idxd_default_config),
 					  true, err, sizeof(err)), 0);
-	*state = t;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct idxd_test *t = *state;
-
 	auxiliary_driver_unregister(&vdcm_drv);
 	assert_int_equal(vdcm.nheld, 0);
-	idxd_test_down(t);
-	free(t);
-	return 0;
+	return idxd_test_teardown(state);
 }
 
 static bool aux_present(void)
