@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -105,6 +106,15 @@ void e2e_crash(struct e2e_daemon *d)
 	d->pid = 0;
 }
 
+/* Remove d->rundir and what is in it. Return: 0 or -1. */
+static int rundir_remove(struct e2e_daemon *d)
+{
+	char cmd[200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->rundir);
+	return system(cmd) ? -1 : 0;
+}
+
 int e2e_stop(struct e2e_daemon *d)
 {
 	int status = 0;
@@ -115,30 +125,36 @@ int e2e_stop(struct e2e_daemon *d)
 	if (waitpid(d->pid, &status, 0) != d->pid)
 		return -1;
 	d->pid = 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		char cmd[200];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->rundir);
-		if (system(cmd))
-			return -1;
-		return 0;
-	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return rundir_remove(d);
 	e2e_dump_log(d);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 void e2e_kill(struct e2e_daemon *d)
 {
-	char cmd[200];
+	e2e_crash(d);
+	rundir_remove(d);	/* best effort: nothing else to undo */
+}
 
-	if (d->pid > 0) {
-		kill(d->pid, SIGKILL);
-		waitpid(d->pid, NULL, 0);
-		d->pid = 0;
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->rundir);
-	if (system(cmd))
-		return;
+int e2e_setup(void **state)
+{
+	static struct e2e_daemon d;
+
+	if (e2e_start(&d, NULL))
+		return -1;
+	*state = &d;
+	return 0;
+}
+
+int e2e_teardown(void **state)
+{
+	struct e2e_daemon *d = *state;
+	int rc = e2e_stop(d);
+
+	if (rc)
+		e2e_kill(d);
+	return rc ? -1 : 0;
 }
 
 void e2e_dump_log(struct e2e_daemon *d)
@@ -245,6 +261,13 @@ bool e2e_module_loaded(struct e2e_daemon *d, const char *module)
 
 	return !e2e_ctl(d, v, sizeof(v), "read /sys/module/%s/initstate", module) &&
 	       !strcmp(v, "live");
+}
+
+bool e2e_exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st);
 }
 
 int e2e_write_file(const char *path, const char *text)

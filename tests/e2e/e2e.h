@@ -38,6 +38,15 @@ void e2e_kill(struct e2e_daemon *d);
 void e2e_dump_log(struct e2e_daemon *d);
 
 /*
+ * cmocka fixtures for tests sharing one daemon per test: e2e_setup() starts
+ * siovd with its default profile (a static e2e_daemon in *@state; -1 if it
+ * does not start); e2e_teardown() stops it, and if the stop is not clean
+ * kills it, so that no daemon is left behind, and fails (-1).
+ */
+int e2e_setup(void **state);
+int e2e_teardown(void **state);
+
+/*
  * e2e_ctl - one control request ("read PATH", "write PATH VALUE", ...).
  * Return: the status (0 or -errno from siovd); the payload (NUL-terminated,
  * trailing newline stripped) in @out when not NULL.
@@ -57,6 +66,8 @@ long e2e_stat(struct e2e_daemon *d, const char *name);
 bool e2e_module_loaded(struct e2e_daemon *d, const char *module);
 /* Write @text to the file @path (a profile for --config). Return: 0 or -errno. */
 int e2e_write_file(const char *path, const char *text);
+/* Whether @path exists in the host file system (stat(2) succeeds). */
+bool e2e_exists(const char *path);
 
 #define E2E_TYPE_DIR \
 	"/sys/class/mdev_bus/0000:00:0a.0/mdev_supported_types/idxd-1dwq-v1"

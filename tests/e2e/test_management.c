@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -23,16 +22,6 @@ static const char *uuid_a = "2b4b9bd6-5b11-4c2e-8f5e-0b7a3c8a51f0";
 static const char *uuid_b = "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e";
 static const char *uuid_c = "7d7e5a0c-1a8b-4f2d-9c3e-5d6f7a8b9c0d";
 
-static int setup(void **state)
-{
-	static struct e2e_daemon d;
-
-	if (e2e_start(&d, NULL))
-		return -1;
-	*state = &d;
-	return 0;
-}
-
 static int teardown(void **state)
 {
 	struct e2e_daemon *d = *state;
@@ -40,13 +29,6 @@ static int teardown(void **state)
 	/* siovd exits 0 on SIGTERM after closing its clients */
 	assert_int_equal(e2e_stop(d), 0);
 	return 0;
-}
-
-static bool exists(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st);
 }
 
 static void test_default_profile(void **state)
@@ -103,12 +85,12 @@ static void test_create_remove(void **state)
 	e2e_mdev_sock(d, uuid_a, sock_a, sizeof(sock_a));
 	e2e_mdev_sock(d, uuid_b, sock_b, sizeof(sock_b));
 	assert_int_equal(e2e_mdev_create(d, uuid_a), 0);
-	assert_true(exists(sock_a));
+	assert_true(e2e_exists(sock_a));
 	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/available_instances"), 0);
 	assert_string_equal(v, "1");
 	assert_int_equal(e2e_mdev_create(d, uuid_a), -EEXIST);
 	assert_int_equal(e2e_mdev_create(d, uuid_b), 0);
-	assert_true(exists(sock_b));
+	assert_true(e2e_exists(sock_b));
 	/* two dedicated mdev WQs: the third instance is refused */
 	assert_int_equal(e2e_mdev_create(d, uuid_c), -EUSERS);
 
@@ -119,7 +101,7 @@ static void test_create_remove(void **state)
 	assert_non_null(strstr(v, "devices/pci0000:00/0000:00:0a.0/"));
 
 	assert_int_equal(e2e_mdev_remove(d, uuid_a), 0);
-	assert_false(exists(sock_a));
+	assert_false(e2e_exists(sock_a));
 	assert_int_equal(e2e_mdev_remove(d, uuid_a), -ENOENT);
 	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read " E2E_TYPE_DIR "/available_instances"), 0);
 	assert_string_equal(v, "1");
@@ -246,10 +228,10 @@ static void test_concurrent_create_remove(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_default_profile, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_remove, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_create_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_profile, e2e_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_writes, e2e_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_remove, e2e_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_create_remove, e2e_setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -44,23 +43,6 @@ static const char user_kernel_profile[] =
 
 static const char *const vfio_modules[] = { "vfio_idxd", "vfio_pci_core", "mdev", "vfio_pci" };
 
-static bool exists(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st);
-}
-
-static int setup_default(void **state)
-{
-	static struct e2e_daemon d;
-
-	if (e2e_start(&d, NULL))
-		return -1;
-	*state = &d;
-	return 0;
-}
-
 /* siovd on a profile of user and kernel WQs only (wq0.1 dedicated). */
 static int setup_user_kernel(void **state)
 {
@@ -79,17 +61,6 @@ static int setup_user_kernel(void **state)
 	unlink(profile);
 	*state = &d;
 	return rc;
-}
-
-/* A clean stop, or (a test failed half-way) no daemon left behind. */
-static int teardown(void **state)
-{
-	struct e2e_daemon *d = *state;
-	int rc = e2e_stop(d);
-
-	if (rc)
-		e2e_kill(d);
-	return rc ? -1 : 0;
 }
 
 /* A PF of user and kernel WQs loads idxd only; an mdev WQ loads vfio_idxd. */
@@ -162,7 +133,7 @@ static void test_rmmod_busy_and_clean(void **state)
 	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/module/vfio_idxd/refcnt"), 0);
 	assert_string_equal(v, "1");
 	assert_int_equal(e2e_ctl(d, NULL, 0, "rmmod vfio_idxd"), -EBUSY);
-	assert_true(exists(sock));
+	assert_true(e2e_exists(sock));
 	vdsa_conn_close(conn);
 	/* the server notices the hang-up on its loop: wait for the count */
 	for (int i = 0; i < 200; i++) {
@@ -176,7 +147,7 @@ static void test_rmmod_busy_and_clean(void **state)
 	/* idle: unloading removes both mdevs and everything they held */
 	assert_int_equal(e2e_ctl(d, NULL, 0, "rmmod vfio_idxd"), 0);
 	assert_false(e2e_module_loaded(d, "vfio_idxd"));
-	assert_false(exists(sock));
+	assert_false(e2e_exists(sock));
 	assert_int_equal(e2e_ctl(d, NULL, 0, "ls /sys/bus/mdev/devices/%s", uuid_b), -ENOENT);
 	assert_int_equal(e2e_ctl(d, NULL, 0, "ls /sys/class/mdev_bus/0000:00:0a.0"), -ENOENT);
 	assert_int_equal(e2e_ctl(d, NULL, 0, "read /sys/bus/auxiliary/devices/idxd.mdev.0/uevent"),
@@ -219,7 +190,7 @@ static void test_aux_unbind_tears_down(void **state)
 	assert_int_equal(e2e_ctl(d, NULL, 0,
 				 "write /sys/bus/auxiliary/drivers/vfio_idxd.mdev/unbind idxd.mdev.0"),
 			 0);
-	assert_false(exists(sock));
+	assert_false(e2e_exists(sock));
 	assert_int_equal(e2e_ctl(d, NULL, 0, "ls /sys/bus/mdev/devices/%s", uuid_a), -ENOENT);
 	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/module/vfio_idxd/refcnt"), 0);
 	assert_string_equal(v, "0");
@@ -238,9 +209,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_vfio_loaded_on_demand, setup_user_kernel,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_rmmod_busy_and_clean, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_aux_unbind_tears_down, setup_default, teardown),
+						e2e_teardown),
+		cmocka_unit_test_setup_teardown(test_rmmod_busy_and_clean, e2e_setup, e2e_teardown),
+		cmocka_unit_test_setup_teardown(test_aux_unbind_tears_down, e2e_setup,
+						e2e_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

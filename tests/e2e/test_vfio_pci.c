@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <isa-l.h>
@@ -28,33 +27,6 @@
 
 #define PF		"0000:00:0a.0"
 #define PF_DEV		"/sys/bus/pci/devices/" PF
-
-static int setup(void **state)
-{
-	static struct e2e_daemon d;
-
-	if (e2e_start(&d, NULL))
-		return -1;
-	*state = &d;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct e2e_daemon *d = *state;
-	int rc = e2e_stop(d);
-
-	if (rc)
-		e2e_kill(d);
-	return rc ? -1 : 0;
-}
-
-static bool exists(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st);
-}
 
 static void pf_sock(struct e2e_daemon *d, char *buf, size_t size)
 {
@@ -162,7 +134,7 @@ static void test_flavour_vfio(void **state)
 	assert_non_null(strstr(v, "drivers/vfio-pci"));
 	assert_int_equal(e2e_ctl(d, v, sizeof(v), "readlink /sys/module/vfio_pci_core/holders/vfio_pci"),
 			 0);
-	assert_true(exists(sock));
+	assert_true(e2e_exists(sock));
 
 	pf_workload(sock);
 
@@ -172,7 +144,7 @@ static void test_flavour_vfio(void **state)
 	vdsa_conn_close(conn);
 	wait_refcnt_zero(d, "vfio_pci");
 	assert_int_equal(e2e_ctl(d, NULL, 0, "rmmod vfio_pci"), 0);
-	assert_false(exists(sock));
+	assert_false(e2e_exists(sock));
 	assert_int_equal(e2e_ctl(d, NULL, 0, "readlink " PF_DEV "/driver"), -ENOENT);
 
 	/* back to idxd: the flavour cleared, the ordinary modalias */
@@ -207,7 +179,7 @@ static void test_driver_override(void **state)
 	pf_workload(sock);
 	/* unbind and clear: idxd takes it back */
 	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers/vfio-pci/unbind " PF), 0);
-	assert_false(exists(sock));
+	assert_false(e2e_exists(sock));
 	assert_int_equal(e2e_ctl(d, NULL, 0, "write " PF_DEV "/driver_override "), 0);
 	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers/idxd/bind " PF), 0);
 	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read /sys/bus/dsa/devices/dsa0/state"), 0);
@@ -217,8 +189,8 @@ static void test_driver_override(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_flavour_vfio, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_driver_override, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flavour_vfio, e2e_setup, e2e_teardown),
+		cmocka_unit_test_setup_teardown(test_driver_override, e2e_setup, e2e_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
