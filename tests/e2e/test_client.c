@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "e2e.h"
+#include "e2e_client.h"
 #include "uapi/vfio-user.h"
 #include "vdsa.h"
 
@@ -82,37 +83,8 @@ static void test_every_operation(void **state)
 	assert_int_equal(run_vdsa(fx->sock_a, "--bad-address"), 0);
 }
 
-struct client {
-	struct vdsa_conn *conn;
-	struct vdsa_dev *dev;
-	struct vdsa_buf *buf, *comp;
-};
-
-static void client_open(struct client *c, const char *sock)
-{
-	int rc, tries;
-
-	/* the server may still be closing the previous session */
-	for (tries = 0; tries < 100; tries++) {
-		rc = vdsa_conn_open(sock, &c->conn);
-		if (rc != -EBUSY && rc != -ECONNRESET)
-			break;
-		usleep(20000);
-	}
-	assert_int_equal(rc, 0);
-	assert_int_equal(vdsa_dev_open(c->conn, &c->dev), 0);
-	assert_int_equal(vdsa_buf_alloc(c->conn, 1 << 16, &c->buf), 0);
-	assert_int_equal(vdsa_buf_alloc(c->conn, 4096, &c->comp), 0);
-}
-
-static void client_close(struct client *c)
-{
-	vdsa_dev_close(c->dev);
-	vdsa_conn_close(c->conn);
-}
-
 /* Run one MEMMOVE; return the completion status, fault address in @fault. */
-static int client_memmove(struct client *c, uint64_t dst, uint64_t src, uint32_t len,
+static int client_memmove(struct e2e_client *c, uint64_t dst, uint64_t src, uint32_t len,
 			  enum vdsa_portal portal, uint64_t *fault)
 {
 	struct dsa_completion_record *cr = c->comp->va;
@@ -133,11 +105,11 @@ static int client_memmove(struct client *c, uint64_t dst, uint64_t src, uint32_t
 static void test_page_fault_keeps_serving(void **state)
 {
 	struct fix *fx = *state;
-	struct client c;
+	struct e2e_client c;
 	uint64_t fault = 0, bad;
 	char *va;
 
-	client_open(&c, fx->sock_a);
+	e2e_client_open(&c, fx->sock_a);
 	va = c.buf->va;
 	bad = c.buf->iova + c.buf->size + 0x100000;	/* beyond every mapping */
 	assert_int_equal(client_memmove(&c, c.buf->iova, bad, 256, VDSA_PORTAL_MMAP, &fault) &
@@ -154,18 +126,18 @@ static void test_page_fault_keeps_serving(void **state)
 	assert_int_equal(client_memmove(&c, c.buf->iova + 4096, c.buf->iova, 4096,
 					VDSA_PORTAL_MMAP, NULL), DSA_COMP_SUCCESS);
 	assert_memory_equal(va, va + 4096, 4096);
-	client_close(&c);
+	e2e_client_close(&c);
 }
 
 static void test_isolation_between_mdevs(void **state)
 {
 	struct fix *fx = *state;
 	struct vdsa_buf *secret;
-	struct client a, b;
+	struct e2e_client a, b;
 	uint64_t fault = 0;
 
-	client_open(&a, fx->sock_a);
-	client_open(&b, fx->sock_b);
+	e2e_client_open(&a, fx->sock_a);
+	e2e_client_open(&b, fx->sock_b);
 	/* A has one more buffer than B: an IOVA B has never mapped */
 	assert_int_equal(vdsa_buf_alloc(a.conn, 4096, &secret), 0);
 	memset(secret->va, 0x5e, 4096);
@@ -187,8 +159,8 @@ static void test_isolation_between_mdevs(void **state)
 					VDSA_PORTAL_MMAP, NULL), DSA_COMP_SUCCESS);
 	assert_memory_equal((char *)a.buf->va + 8192, a.buf->va, 4096);
 	assert_memory_equal((char *)b.buf->va + 8192, b.buf->va, 4096);
-	client_close(&a);
-	client_close(&b);
+	e2e_client_close(&a);
+	e2e_client_close(&b);
 }
 
 static int raw_connect(const char *path)
@@ -229,11 +201,11 @@ static int raw_request(int fd, uint16_t cmd, uint32_t size, size_t extra)
 static void test_malformed_messages(void **state)
 {
 	struct fix *fx = *state;
-	struct client b;
+	struct e2e_client b;
 	int fd;
 
 	/* B is in use while A's socket gets garbage */
-	client_open(&b, fx->sock_b);
+	e2e_client_open(&b, fx->sock_b);
 
 	/* a command before VERSION */
 	fd = raw_connect(fx->sock_a);
@@ -279,7 +251,7 @@ static void test_malformed_messages(void **state)
 	memset(b.buf->va, 0x3c, 1024);
 	assert_int_equal(client_memmove(&b, b.buf->iova + 1024, b.buf->iova, 1024,
 					VDSA_PORTAL_TRAPPED, NULL), DSA_COMP_SUCCESS);
-	client_close(&b);
+	e2e_client_close(&b);
 	assert_int_equal(run_vdsa(fx->sock_a, "--op memmove --mode poll --portal mmap"), 0);
 	assert_int_equal(e2e_ctl(&fx->d, NULL, 0, "ping"), 0);
 }
@@ -288,16 +260,16 @@ static void test_disconnect_reconnect(void **state)
 {
 	struct fix *fx = *state;
 	struct dsa_hw_desc d;
-	struct client c;
+	struct e2e_client c;
 	pid_t pid;
 	int status;
 
 	/* a client that dies with its device enabled and descriptors queued */
 	pid = fork();
 	if (!pid) {
-		struct client k;
+		struct e2e_client k;
 
-		client_open(&k, fx->sock_a);
+		e2e_client_open(&k, fx->sock_a);
 		for (int i = 0; i < 8; i++) {
 			vdsa_desc_memmove(&d, k.comp->iova + 64 * i, k.buf->iova + 32768,
 					  k.buf->iova, 32768);
@@ -310,16 +282,16 @@ static void test_disconnect_reconnect(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
 	/* a new client finds the device, resets it and works */
-	client_open(&c, fx->sock_a);
+	e2e_client_open(&c, fx->sock_a);
 	memset(c.buf->va, 0x77, 4096);
 	assert_int_equal(client_memmove(&c, c.buf->iova + 4096, c.buf->iova, 4096,
 					VDSA_PORTAL_MMAP, NULL), DSA_COMP_SUCCESS);
 	assert_memory_equal((char *)c.buf->va + 4096, c.buf->va, 4096);
-	client_close(&c);
+	e2e_client_close(&c);
 }
 
 /* One MEMMOVE of 4 KiB with a completion interrupt through @handle. */
-static int memmove_irq(struct client *c, uint16_t handle, enum vdsa_portal portal)
+static int memmove_irq(struct e2e_client *c, uint16_t handle, enum vdsa_portal portal)
 {
 	struct dsa_completion_record *cr = c->comp->va;
 	struct dsa_hw_desc d;
@@ -343,11 +315,11 @@ static void test_handle_revoked_after_host_reset(void **state)
 {
 	struct fix *fx = *state;
 	struct pollfd p = { .events = POLLIN };
-	struct client c;
+	struct e2e_client c;
 	uint16_t old;
 	uint64_t v;
 
-	client_open(&c, fx->sock_a);
+	e2e_client_open(&c, fx->sock_a);
 	memset(c.buf->va, 0x5a, 4096);
 	old = vdsa_dev_info(c.dev)->int_handle;
 	assert_int_equal(memmove_irq(&c, old, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
@@ -368,7 +340,7 @@ static void test_handle_revoked_after_host_reset(void **state)
 	assert_memory_equal(c.buf->va, (char *)c.buf->va + 8192, 4096);
 	assert_int_equal(memmove_irq(&c, vdsa_dev_info(c.dev)->int_handle, VDSA_PORTAL_TRAPPED),
 			 DSA_COMP_SUCCESS);
-	client_close(&c);
+	e2e_client_close(&c);
 }
 
 int main(void)

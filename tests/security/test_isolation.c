@@ -29,21 +29,16 @@
 #include <cmocka.h>
 
 #include "e2e.h"
+#include "e2e_client.h"
 #include "spec/dsa.h"
 #include "vdsa.h"
 
 static const char *uuid_a = "3c0d5e1f-2a4b-4c6d-8e9f-a0b1c2d3e4f5";
 static const char *uuid_b = "4d1e6f2a-3b5c-4d7e-9f0a-b1c2d3e4f5a6";
 
-struct client {
-	struct vdsa_conn *conn;
-	struct vdsa_dev *dev;
-	struct vdsa_buf *buf, *comp;
-};
-
 static struct e2e_daemon d;
 static char sock_a[256], sock_b[256];
-static struct client *open_clients[4];
+static struct e2e_client *open_clients[4];
 
 static int setup(void **state)
 {
@@ -61,37 +56,27 @@ static int teardown(void **state)
 	return e2e_stop(&d);
 }
 
-static void client_open(struct client *c, const char *sock)
+/* e2e_client_open(), remembering @c for close_leftovers(). */
+static void client_open(struct e2e_client *c, const char *sock)
 {
-	int rc, tries;
+	int i;
 
-	memset(c, 0, sizeof(*c));
-	for (tries = 0; tries < 100; tries++) {
-		rc = vdsa_conn_open(sock, &c->conn);
-		if (rc != -EBUSY && rc != -ECONNRESET)
-			break;
-		usleep(20000);
-	}
-	assert_int_equal(rc, 0);
-	assert_int_equal(vdsa_dev_open(c->conn, &c->dev), 0);
-	assert_int_equal(vdsa_buf_alloc(c->conn, 1 << 16, &c->buf), 0);
-	assert_int_equal(vdsa_buf_alloc(c->conn, 4096, &c->comp), 0);
-	for (tries = 0; tries < 4; tries++)
-		if (!open_clients[tries]) {
-			open_clients[tries] = c;
+	e2e_client_open(c, sock);
+	for (i = 0; i < 4; i++)
+		if (!open_clients[i]) {
+			open_clients[i] = c;
 			break;
 		}
 }
 
-static void client_close(struct client *c)
+static void client_close(struct e2e_client *c)
 {
 	int i;
 
 	for (i = 0; i < 4; i++)
 		if (open_clients[i] == c)
 			open_clients[i] = NULL;
-	vdsa_dev_close(c->dev);
-	vdsa_conn_close(c->conn);
+	e2e_client_close(c);
 }
 
 /* After a failed test: close what it left open so the next one can connect. */
@@ -105,13 +90,13 @@ static int close_leftovers(void **state)
 	return 0;
 }
 
-static struct dsa_completion_record *rec(struct client *c)
+static struct dsa_completion_record *rec(struct e2e_client *c)
 {
 	return c->comp->va;
 }
 
 /* Submit @desc (completion record in c->comp) and wait. Return: status. */
-static int run(struct client *c, struct dsa_hw_desc *desc, enum vdsa_portal portal)
+static int run(struct e2e_client *c, struct dsa_hw_desc *desc, enum vdsa_portal portal)
 {
 	int rc;
 
@@ -123,7 +108,7 @@ static int run(struct client *c, struct dsa_hw_desc *desc, enum vdsa_portal port
 	return rc < 0 ? rc : rc & DSA_COMP_STATUS_MASK;
 }
 
-static int memmove_status(struct client *c, uint64_t dst, uint64_t src, uint32_t len,
+static int memmove_status(struct e2e_client *c, uint64_t dst, uint64_t src, uint32_t len,
 			  uint64_t *fault)
 {
 	struct dsa_hw_desc desc;
@@ -137,7 +122,7 @@ static int memmove_status(struct client *c, uint64_t dst, uint64_t src, uint32_t
 
 static void test_every_address_faults(void **state)
 {
-	static struct client c;
+	static struct e2e_client c;
 	uint64_t fault, end, base;
 
 	client_open(&c, sock_a);
@@ -166,27 +151,38 @@ static void test_every_address_faults(void **state)
 	client_close(&c);
 }
 
+/*
+ * SWERR of @c's device once it holds an error (polled for up to 1 s); then
+ * @c retires its descriptors.
+ */
+static uint64_t wait_swerr(struct e2e_client *c)
+{
+	uint64_t v;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		assert_int_equal(vdsa_dev_mmio_read(c->dev, IDXD_SWERR_OFFSET, 8, &v), 0);
+		if (v & IDXD_SWERR_VALID)
+			break;
+		usleep(2000);
+	}
+	vdsa_retire(c->dev);
+	return v;
+}
+
 static void test_completion_record_outside(void **state)
 {
 	struct dsa_hw_desc desc;
-	static struct client c;
+	static struct e2e_client c;
 	union sw_err_reg swerr;
 	uint64_t v;
-	int i;
 
 	client_open(&c, sock_a);
 	/* no record can be written: the error goes to the (virtual) SWERR */
 	/* past every buffer this client mapped (buffers sit above VDSA_IOVA_BASE) */
 	vdsa_desc_memmove(&desc, 0x7ff000000000ULL, c.buf->iova + 4096, c.buf->iova, 64);
 	assert_int_equal(vdsa_submit(c.dev, &desc, VDSA_PORTAL_TRAPPED), 0);
-	for (i = 0; i < 500; i++) {
-		assert_int_equal(vdsa_dev_mmio_read(c.dev, IDXD_SWERR_OFFSET, 8, &v), 0);
-		if (v & IDXD_SWERR_VALID)
-			break;
-		usleep(2000);
-	}
-	vdsa_retire(c.dev);
-	swerr.bits[0] = v;
+	swerr.bits[0] = wait_swerr(&c);
 	assert_true(swerr.valid);
 	assert_int_equal(swerr.error, DSA_COMP_CRA_XLAT);
 	assert_int_equal(vdsa_dev_mmio_read(c.dev, IDXD_SWERR_OFFSET + 16, 8, &v), 0);
@@ -197,14 +193,7 @@ static void test_completion_record_outside(void **state)
 	/* a misaligned record is refused the same way, not written */
 	vdsa_desc_nop(&desc, c.comp->iova + 8);
 	assert_int_equal(vdsa_submit(c.dev, &desc, VDSA_PORTAL_TRAPPED), 0);
-	for (i = 0; i < 500; i++) {
-		assert_int_equal(vdsa_dev_mmio_read(c.dev, IDXD_SWERR_OFFSET, 8, &v), 0);
-		if (v & IDXD_SWERR_VALID)
-			break;
-		usleep(2000);
-	}
-	vdsa_retire(c.dev);
-	swerr.bits[0] = v;
+	swerr.bits[0] = wait_swerr(&c);
 	assert_int_equal(swerr.error, DSA_COMP_CRA_ALIGN);
 	client_close(&c);
 }
@@ -212,7 +201,7 @@ static void test_completion_record_outside(void **state)
 static void test_batch_list_outside(void **state)
 {
 	struct dsa_hw_desc desc;
-	static struct client c;
+	static struct e2e_client c;
 	uint64_t opcap;
 	int st;
 
@@ -238,7 +227,7 @@ static void test_batch_list_outside(void **state)
 static void test_delta_record_outside(void **state)
 {
 	struct dsa_hw_desc desc;
-	static struct client c;
+	static struct e2e_client c;
 	int st;
 
 	client_open(&c, sock_a);
@@ -266,7 +255,7 @@ static void test_delta_record_outside(void **state)
 static void test_dwq_ignores_pasid_and_priv(void **state)
 {
 	struct dsa_hw_desc desc;
-	static struct client c;
+	static struct e2e_client c;
 	char *va;
 
 	client_open(&c, sock_a);
@@ -295,7 +284,7 @@ static bool eventfd_fired(int fd, int ms)
 
 static void test_no_foreign_interrupts(void **state)
 {
-	static struct client a, b;
+	static struct e2e_client a, b;
 	struct dsa_hw_desc desc;
 	uint16_t ha, hb;
 
@@ -322,7 +311,7 @@ static void test_no_foreign_interrupts(void **state)
 static void test_pf_unreachable(void **state)
 {
 	const struct vdsa_region *r0;
-	static struct client c;
+	static struct e2e_client c;
 	uint64_t before, after, v;
 	unsigned int idx;
 	uint32_t w;
@@ -357,7 +346,7 @@ static void test_pf_unreachable(void **state)
 
 static void test_unmap_while_in_flight(void **state)
 {
-	static struct client c;
+	static struct e2e_client c;
 	struct dsa_hw_desc desc;
 	struct vdsa_buf *comp;
 	size_t size = 2 << 20;	/* the WQ's max transfer */
@@ -420,7 +409,7 @@ static void test_unmap_while_in_flight(void **state)
  */
 static void test_memory_cannot_shrink(void **state)
 {
-	static struct client c;
+	static struct e2e_client c;
 	int fd;
 
 	client_open(&c, sock_a);
@@ -443,7 +432,7 @@ static void test_memory_cannot_shrink(void **state)
 static void test_socket_mode_and_peer(void **state)
 {
 	char cmd[512];
-	static struct client c;
+	static struct e2e_client c;
 	struct stat st;
 
 	assert_int_equal(stat(sock_a, &st), 0);
