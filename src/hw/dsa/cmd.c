@@ -339,6 +339,9 @@ static uint32_t cmd_enable_wq(struct dsa_hw *hw, uint32_t operand)
 	dsa_wq_reset_ring(hw, wq);
 	/* publishes the snapshot to engines and submitters */
 	atomic_store_explicit(&wq->state, DSA_WQ_ENABLED, memory_order_release);
+	/* a poller that slept long (nothing to poll) switches to short sleeps */
+	if (wq->group)
+		dsa_group_wake(wq->group);
 	return CMD_STATUS(IDXD_CMDSTS_SUCCESS, 0);
 }
 

@@ -536,6 +536,9 @@ static int dsa_bar_mmap(void *opaque, int bar, uint64_t off, uint64_t len, int *
 		return -ENODEV;
 	if (off >= hw->bar2_size || len > hw->bar2_size - off)
 		return -ENODEV;
+	pthread_mutex_lock(&hw->lock);
+	dsa_portal_mapped(hw, off, len);
+	pthread_mutex_unlock(&hw->lock);
 	*fd = hw->portal_fd;
 	*fd_off = off;
 	return 0;

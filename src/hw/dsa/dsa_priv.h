@@ -122,6 +122,7 @@ struct dsa_wq {
 	atomic_uint abort_pasid;		/* drop this PASID + 1; 0 = none */
 	/* mmap portal polling, owned by @poller */
 	struct dsa_engine *poller;
+	atomic_uint mapped;			/* portal pages handed out by bar_mmap (bit per page) */
 	atomic_uint cursor[DSA_PORTALS_PER_WQ];
 	atomic_ullong page_gen[DSA_PORTALS_PER_WQ];	/* passes that saw the page out */
 	atomic_ullong taken[DSA_PORTALS_PER_WQ];	/* slots consumed */
@@ -142,7 +143,6 @@ struct dsa_engine {
 	unsigned int id;
 	struct dsa_group *group;		/* NULL: in no group with WQs */
 	bool started;				/* thread running */
-	bool polls;				/* polls some WQ's mapped portals */
 	pthread_t thread;
 	atomic_bool stop;
 	/* weighted round robin over the group's WQs: where and how many left */
@@ -269,11 +269,13 @@ void dsa_wq_rings_free(struct dsa_hw *hw);
 void dsa_wq_reset_ring(struct dsa_hw *hw, struct dsa_wq *wq);
 bool dsa_ring_dequeue(struct dsa_wq *wq, struct dsa_ring_cell *out, uint64_t *pos,
 		      struct dsa_engine *e);
+void dsa_ring_done(struct dsa_engine *e, uint64_t pos);
 unsigned int dsa_portal_poll(struct dsa_hw *hw, struct dsa_wq *wq);
 int dsa_portal_submit(struct dsa_hw *hw, uint64_t off, const void *buf);
 void dsa_wq_drain(struct dsa_hw *hw, struct dsa_wq *wq);
 uint32_t dsa_wq_occupancy(struct dsa_wq *wq);
 void dsa_group_wake(struct dsa_group *g);
+void dsa_portal_mapped(struct dsa_hw *hw, uint64_t off, uint64_t len);
 
 /* engine.c */
 int dsa_engines_start(struct dsa_hw *hw);

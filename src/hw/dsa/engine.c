@@ -18,12 +18,22 @@
  *
  * Waking. After its last descriptor an engine keeps polling for SPIN_NS
  * (a client that submits again within that time, say after handling a
- * completion interrupt, finds it awake), then sleeps on the group's futex:
- * engines that poll mapped portals with a timeout doubling from 16 us to
- * 1 ms (a store into a mapped portal cannot wake anyone: after long
- * idleness it waits for the next poll), the others until a trapped
- * submission, a poller with surplus work or a command wakes them (at most
- * 50 ms). An idle device costs no CPU beyond those timeouts.
+ * completion interrupt, finds it awake), yielding its CPU every IDLE_YIELD
+ * passes (a client waiting on the same CPU gets to run), then sleeps on the
+ * group's futex: an engine that polls a mapped portal page that can receive
+ * work (handed out by bar_mmap, WQ enabled) with a timeout doubling from
+ * 16 us to 1 ms (a store into a mapped portal cannot wake anyone: after
+ * long idleness it waits for the next poll), the others until a trapped
+ * submission, a poller with surplus work, a command, ENABLE_WQ or a new
+ * mapping wakes them (at most 50 ms). An idle device costs no CPU beyond
+ * those timeouts.
+ *
+ * Per descriptor the path holds no lock and makes no system call: the
+ * poller claims the ring cells for all the full slots of a page with one
+ * compare-and-swap; an engine announces once that it serves a WQ and keeps
+ * the announcement while it takes consecutive descriptors of it (see
+ * dsa_ring_dequeue()); the sole engine of a group moves the head with a
+ * plain store.
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -42,6 +52,7 @@
 #define SLEEP_MAX_NS		1000000ULL	/* engines that poll mapped portals */
 #define SLEEP_MAX_NS_NOPOLL	50000000ULL	/* others are woken when work comes */
 #define WINDOW_BURST		64		/* descriptors per iommu window */
+#define IDLE_YIELD		16		/* idle passes between clock reads and yields */
 
 static inline void cpu_relax(void)
 {
@@ -199,7 +210,7 @@ static unsigned int engine_pass(struct dsa_engine *e, struct engine_window *w)
 		if (dsa_ring_dequeue(wq, &cell, &pos, e)) {
 			engine_exec(e, wq, &cell, pos, w);
 			/* done: its completion is visible to a drain that sees this */
-			atomic_store_explicit(&e->busy_wq, NULL, memory_order_release);
+			dsa_ring_done(e, pos);
 			if (--e->rr_credit == 0)
 				rr_advance(e);
 			return 1;
@@ -209,10 +220,30 @@ static unsigned int engine_pass(struct dsa_engine *e, struct engine_window *w)
 	return 0;
 }
 
+/*
+ * Does @e poll a mapped portal page that can receive work: one of an
+ * enabled WQ that it polls, handed out by bar_mmap? Only those need the
+ * short sleeps: a store there wakes no one.
+ */
+static bool engine_polls(struct dsa_engine *e)
+{
+	struct dsa_group *g = e->group;
+	unsigned int i;
+
+	for (i = 0; i < g->nr_wqs; i++) {
+		struct dsa_wq *wq = g->wqs[i];
+
+		if (wq->poller == e && atomic_load_explicit(&wq->mapped, memory_order_relaxed) &&
+		    atomic_load_explicit(&wq->state, memory_order_relaxed) != DSA_WQ_DISABLED)
+			return true;
+	}
+	return false;
+}
+
 static void engine_sleep(struct dsa_engine *e, uint32_t seq, unsigned int *naps)
 {
 	struct dsa_group *g = e->group;
-	uint64_t cap = e->polls ? SLEEP_MAX_NS : SLEEP_MAX_NS_NOPOLL;
+	uint64_t cap = engine_polls(e) ? SLEEP_MAX_NS : SLEEP_MAX_NS_NOPOLL;
 	uint64_t ns = SLEEP_MIN_NS << min(*naps, 20U);
 	struct timespec ts;
 
@@ -244,18 +275,28 @@ static void *engine_main(void *arg)
 			continue;
 		}
 		window_close(&w);
-		/* idle: keep polling for SPIN_NS, reading the clock every 64 passes */
+		/*
+		 * Idle: keep polling for SPIN_NS, reading the clock every
+		 * IDLE_YIELD passes. There it also yields: a client waiting for
+		 * its completions may share this CPU (a busy machine puts both
+		 * on one), and spinning would keep it from submitting more.
+		 * Nothing else runnable here: the yield returns at once.
+		 */
 		if (!idle_since) {
 			idle_since = now_ns();
 			spins = 0;
 		}
-		if (++spins % 64 || now_ns() - idle_since < SPIN_NS) {
+		if (++spins % IDLE_YIELD) {
 			cpu_relax();
+			continue;
+		}
+		if (now_ns() - idle_since < SPIN_NS) {
+			sched_yield();
 			continue;
 		}
 		engine_sleep(e, seq, &naps);
 		/* woken without work: one pass, then back to sleep */
-		spins = 63;
+		spins = IDLE_YIELD - 1;
 	}
 	window_close(&w);
 	return NULL;
@@ -267,7 +308,7 @@ static void *engine_main(void *arg)
  */
 int dsa_engines_start(struct dsa_hw *hw)
 {
-	unsigned int i, w;
+	unsigned int i;
 	int ret;
 
 	for (i = 0; i < hw->p.num_engines; i++) {
@@ -276,9 +317,6 @@ int dsa_engines_start(struct dsa_hw *hw)
 
 		if (!e->group)
 			continue;
-		e->polls = false;
-		for (w = 0; w < e->group->nr_wqs; w++)
-			e->polls |= e->group->wqs[w]->poller == e;
 		e->rr_next = 0;
 		e->rr_credit = 0;
 		atomic_store(&e->stop, false);

@@ -194,15 +194,20 @@ static void put_be32(uint8_t *b, uint32_t v)
 	put_be16(b + 2, (uint16_t)v);
 }
 
+/*
+ * The guard of a block, copying its data to @dst when not NULL. A copy and
+ * ISA-L's crc16_t10dif() run at about twice the speed of its
+ * crc16_t10dif_copy() on current cores (the block is in L1 for the second
+ * pass), so the model does that.
+ */
 static uint16_t guard_of(const struct dif_op *p, uint8_t *dst, const uint8_t *src)
 {
 	uint16_t init = (p->flags & DSA_DIF_FLAG_INVERT_CRC_SEED) ? 0xffff : 0;
 	uint16_t crc;
 
 	if (dst)
-		crc = crc16_t10dif_copy(init, dst, (uint8_t *)src, p->bs);
-	else
-		crc = crc16_t10dif(init, src, p->bs);
+		memcpy(dst, src, p->bs);
+	crc = crc16_t10dif(init, src, p->bs);
 	return (p->flags & DSA_DIF_FLAG_INVERT_CRC_RESULT) ? (uint16_t)~crc : crc;
 }
 
@@ -285,33 +290,16 @@ static void dif_record(const struct dif_op *p, struct dsa_completion_record *cr)
 }
 
 /*
- * One block: source (in place when contiguous, else through @sbuf), its
- * check, and the destination (in place, else built in @dbuf and written).
- * Return: 0, a page fault status (fault_addr set, bytes_completed left to
- * the caller), or DSA_COMP_DIF_ERR with dif_status set.
+ * One block whose source @s and destination @o (NULL: none) are host
+ * memory: guard, check of the source DIF, destination DIF.
+ * Return: 0, or DSA_COMP_DIF_ERR with dif_status in cr->result.
  */
-static uint8_t dif_block(struct dsa_exec *x, struct dif_op *p, uint64_t src, uint64_t dst,
-			 uint8_t *sbuf, uint8_t *dbuf, struct dsa_completion_record *cr)
+static uint8_t dif_compute(const struct dif_op *p, const uint8_t *s, uint8_t *o,
+			   struct dsa_completion_record *cr)
 {
-	uint32_t sn = src_step(p), dn = dst_step(p);
-	const uint8_t *s;
-	uint8_t *o = NULL, *data = NULL, err;
-	uint64_t fa;
-	uint16_t guard;
-	void *h;
+	uint8_t err;
+	uint16_t guard = guard_of(p, o && p->dst_data ? o : NULL, s);
 
-	if (dsa_xlat(x, src, sn, IOMMU_READ, &h) == sn) {
-		s = h;
-	} else {
-		if (iommu_dma_read(&x->dma, src, sbuf, sn, &fa, NULL))
-			return dsa_fault(cr, fa, 0, false);
-		s = sbuf;
-	}
-	if (dn) {
-		o = dsa_xlat(x, dst, dn, IOMMU_WRITE, &h) == dn ? h : dbuf;
-		data = p->dst_data ? o : NULL;
-	}
-	guard = guard_of(p, data, s);
 	if (p->src_dif) {
 		err = dif_verify(p, s + p->bs, guard);
 		if (err) {
@@ -322,13 +310,68 @@ static uint8_t dif_block(struct dsa_exec *x, struct dif_op *p, uint64_t src, uin
 	if (p->dst_dif)
 		dif_generate(p, o + (p->dst_data ? p->bs : 0), guard,
 			     p->opcode == DSA_OPCODE_DIF_UPDT ? s + p->bs : NULL);
+	return 0;
+}
+
+/*
+ * One block that is not contiguous in host memory on both sides: the source
+ * in place when it is, else through @sbuf, the destination in place, else
+ * built in @dbuf and written.
+ * Return: 0, a page fault status (fault_addr set, bytes_completed left to
+ * the caller), or DSA_COMP_DIF_ERR with dif_status set.
+ */
+static uint8_t dif_block(struct dsa_exec *x, struct dif_op *p, uint64_t src, uint64_t dst,
+			 uint8_t *sbuf, uint8_t *dbuf, struct dsa_completion_record *cr)
+{
+	uint32_t sn = src_step(p), dn = dst_step(p);
+	const uint8_t *s;
+	uint8_t *o = NULL, st;
+	uint64_t fa;
+	void *h;
+
+	if (dsa_xlat(x, src, sn, IOMMU_READ, &h) == sn) {
+		s = h;
+	} else {
+		if (iommu_dma_read(&x->dma, src, sbuf, sn, &fa, NULL))
+			return dsa_fault(cr, fa, 0, false);
+		s = sbuf;
+	}
+	if (dn)
+		o = dsa_xlat(x, dst, dn, IOMMU_WRITE, &h) == dn ? h : dbuf;
+	st = dif_compute(p, s, o, cr);
+	if (st)
+		return st;
 	if (o == dbuf && iommu_dma_write(&x->dma, dst, dbuf, dn, &fa, NULL))
 		return dsa_fault(cr, fa, 0, true);
 	return 0;
 }
 
+/*
+ * Whole blocks from block @k on that are contiguous in host memory on both
+ * sides, with their host addresses. Return: how many (0: block @k needs
+ * dif_block()).
+ */
+static uint64_t dif_span(struct dsa_exec *x, const struct dif_op *p, const struct dsa_hw_desc *d,
+			 uint64_t k, uint64_t blocks, const uint8_t **s, uint8_t **o)
+{
+	uint64_t ss = src_step(p), ds = dst_step(p), n;
+	void *h;
+
+	n = dsa_xlat(x, d->src_addr + k * ss, (blocks - k) * ss, IOMMU_READ, &h) / ss;
+	*s = h;
+	*o = NULL;
+	if (!n || !ds)
+		return n;
+	n = min(n, (uint64_t)dsa_xlat(x, d->dst_addr + k * ds, n * ds, IOMMU_WRITE, &h) / ds);
+	*o = h;
+	return n;
+}
+
 /**
  * dsa_op_dif - DIF Check, Insert, Strip, Update or DIX Generate.
+ * Blocks are processed in place span by span (one translation per
+ * contiguous run of both buffers); a block across the end of a mapping, or
+ * one that faults, goes through bounce buffers.
  * Return: the completion status; @cr carries tags, dif_status and the
  * partial completion.
  */
@@ -336,7 +379,7 @@ uint8_t dsa_op_dif(struct dsa_exec *x, const struct dsa_hw_desc *d,
 		   struct dsa_completion_record *cr)
 {
 	uint8_t sbuf[DIF_MAX_BLOCK], dbuf[DIF_MAX_BLOCK], st = DSA_COMP_SUCCESS;
-	uint64_t blocks, k;
+	uint64_t blocks, k = 0, n, i;
 	struct dif_op p;
 
 	dif_op_init(&p, d);
@@ -346,15 +389,31 @@ uint8_t dsa_op_dif(struct dsa_exec *x, const struct dsa_hw_desc *d,
 	if (dst_step(&p) &&
 	    dsa_overlap(d->src_addr, d->xfer_size, d->dst_addr, blocks * dst_step(&p)))
 		return DSA_COMP_OVERLAP_BUFFERS;
-	for (k = 0; k < blocks; k++) {
-		st = dif_block(x, &p, d->src_addr + k * src_step(&p),
-			       d->dst_addr + k * dst_step(&p), sbuf, dbuf, cr);
-		if (st) {
-			cr->bytes_completed = (uint32_t)(k * src_step(&p));
-			break;
+	while (k < blocks) {
+		const uint8_t *s;
+		uint8_t *o;
+
+		n = dif_span(x, &p, d, k, blocks, &s, &o);
+		if (!n) {
+			st = dif_block(x, &p, d->src_addr + k * src_step(&p),
+				       d->dst_addr + k * dst_step(&p), sbuf, dbuf, cr);
+			if (st)
+				break;
+			dif_advance(&p);
+			k++;
+			continue;
 		}
-		dif_advance(&p);
+		for (i = 0; i < n; i++, k++) {
+			st = dif_compute(&p, s + i * src_step(&p),
+					 o ? o + i * dst_step(&p) : NULL, cr);
+			if (st)
+				goto out;
+			dif_advance(&p);
+		}
 	}
+out:
+	if (st)
+		cr->bytes_completed = (uint32_t)(k * src_step(&p));
 	dif_record(&p, cr);
 	return st ? st : DSA_COMP_SUCCESS;
 }

@@ -14,14 +14,16 @@
  *
  * Mmap path (docs/dsa-model.md has the client's side): each portal page is
  * 64 slots of 64 bytes, consumed strictly in order from a cursor. The WQ's
- * poller engine loads the first qword of the slot at the cursor with
- * acquire; non-zero means a descriptor is there. It copies the descriptor
- * into a ring cell, clears bytes 8..63 and then the first qword with a
- * release store, and advances. A slot is left alone while the ring is full
- * (back-pressure, nothing lost).
+ * poller engine polls the pages handed out by bar_mmap (dsa_portal_mapped();
+ * nobody can have written the others): it loads the first qword of the
+ * slot at the cursor with acquire; non-zero means a descriptor is there.
+ * It counts the full slots from the cursor, claims ring cells for them
+ * together, copies each descriptor into its cell, clears bytes 8..63 and
+ * then the first qword with a release store, and advances. A slot is left
+ * alone while the ring is full (back-pressure, nothing lost).
  *
  * Drain (DRAIN/ABORT/DISABLE commands): first make sure every slot written
- * before the command is in the ring - for each page, wait for two polling
+ * before the command is in the ring - for each page handed out, wait for two polling
  * passes that saw the page out (empty slot or a full lap), or for 64 slots
  * taken from it, whichever comes first (a page holds at most 64, so a
  * client flooding its portal cannot hold a drain forever). Then take the
@@ -118,25 +120,39 @@ uint32_t dsa_wq_occupancy(struct dsa_wq *wq)
 	return tail > head ? (uint32_t)min(tail - head, (uint64_t)wq->cap) : 0;
 }
 
-/* Claim the cell for the next position. Return: the cell, or NULL when full. */
-static struct dsa_ring_cell *ring_reserve(struct dsa_wq *wq, uint64_t *pos_out)
+/*
+ * Claim up to @want consecutive cells from the tail with one compare-and-
+ * swap (a poller moving several portal slots pays one locked operation).
+ * Return: how many were claimed, *@pos_out the first position; 0 when full.
+ */
+static unsigned int ring_reserve(struct dsa_wq *wq, unsigned int want, uint64_t *pos_out)
 {
 	uint64_t pos = atomic_load_explicit(&wq->tail, memory_order_relaxed);
 
+	want = min(want, wq->cap);
 	for (;;) {
-		struct dsa_ring_cell *c = &wq->cells[pos % wq->cap];
-		uint64_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
-		int64_t dif = (int64_t)(seq - pos);
+		unsigned int n = 0;
+		int64_t dif = 0;
 
-		if (dif == 0) {
-			if (atomic_compare_exchange_weak_explicit(&wq->tail, &pos, pos + 1,
+		while (n < want) {
+			struct dsa_ring_cell *c = &wq->cells[(pos + n) % wq->cap];
+
+			dif = (int64_t)(atomic_load_explicit(&c->seq, memory_order_acquire) -
+					(pos + n));
+			if (dif)
+				break;
+			n++;
+		}
+		if (n) {
+			/* a failed exchange reloads @pos: another producer went first */
+			if (atomic_compare_exchange_weak_explicit(&wq->tail, &pos, pos + n,
 								  memory_order_relaxed,
 								  memory_order_relaxed)) {
 				*pos_out = pos;
-				return c;
+				return n;
 			}
 		} else if (dif < 0) {
-			return NULL;
+			return 0;
 		} else {
 			pos = atomic_load_explicit(&wq->tail, memory_order_relaxed);
 		}
@@ -148,40 +164,59 @@ static void ring_publish(struct dsa_ring_cell *c, uint64_t pos)
 	atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
 }
 
+/* Announce that @e may hold positions of @wq from @pos on (see dsa_wait_engines()). */
+static void announce(struct dsa_engine *e, struct dsa_wq *wq)
+{
+	atomic_store_explicit(&e->busy_pos, 0, memory_order_relaxed);
+	/* visible before head is read (store-load) */
+	atomic_store_explicit(&e->busy_wq, wq, memory_order_seq_cst);
+}
+
 /**
  * dsa_ring_dequeue - take the oldest descriptor of @wq for engine @e.
- * Before trying, the engine announces it may hold a position of @wq (see
- * dsa_wait_engines()); on success *@pos is that position and the engine
- * clears e->busy_wq once the descriptor is complete.
- * Return: true with *@out filled, false when the ring is empty.
+ * The engine announces that it may hold positions of @wq (e->busy_wq, see
+ * dsa_wait_engines()) before it reads the head, and keeps the announcement
+ * across consecutive descriptors of @wq: e->busy_pos is always at most the
+ * lowest position it may still execute (the one taken, then that plus one
+ * once complete: dsa_ring_done()). It withdraws it when @wq is found
+ * empty. With one engine in the group there is no other consumer and the
+ * head moves with a plain store; otherwise with a compare-and-swap.
+ * Return: true with *@out filled and *@pos_out its position, false when
+ * the ring is empty.
  */
 bool dsa_ring_dequeue(struct dsa_wq *wq, struct dsa_ring_cell *out, uint64_t *pos_out,
 		      struct dsa_engine *e)
 {
+	bool sole = wq->group->nr_engines == 1;
 	uint64_t pos = atomic_load_explicit(&wq->head, memory_order_relaxed);
 
-	/* nothing queued: no need to announce anything */
-	if (atomic_load_explicit(&wq->tail, memory_order_relaxed) == pos)
+	if (atomic_load_explicit(&wq->tail, memory_order_relaxed) == pos) {
+		/* nothing queued: nothing to announce, and nothing held */
+		if (atomic_load_explicit(&e->busy_wq, memory_order_relaxed) == wq)
+			atomic_store_explicit(&e->busy_wq, NULL, memory_order_release);
 		return false;
-	/* the announcement must be visible before head is read (store-load) */
-	atomic_store_explicit(&e->busy_pos, 0, memory_order_relaxed);
-	atomic_store_explicit(&e->busy_wq, wq, memory_order_seq_cst);
-	pos = atomic_load_explicit(&wq->head, memory_order_seq_cst);
+	}
+	if (atomic_load_explicit(&e->busy_wq, memory_order_relaxed) != wq) {
+		announce(e, wq);
+		pos = atomic_load_explicit(&wq->head, memory_order_seq_cst);
+	}
 	for (;;) {
 		struct dsa_ring_cell *c = &wq->cells[pos % wq->cap];
 		uint64_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
 		int64_t dif = (int64_t)(seq - (pos + 1));
 
 		if (dif == 0) {
-			if (atomic_compare_exchange_weak_explicit(&wq->head, &pos, pos + 1,
-								  memory_order_seq_cst,
-								  memory_order_relaxed)) {
-				*out = *c;
-				atomic_store_explicit(&c->seq, pos + wq->cap, memory_order_release);
-				atomic_store_explicit(&e->busy_pos, pos, memory_order_release);
-				*pos_out = pos;
-				return true;
-			}
+			if (sole)
+				atomic_store_explicit(&wq->head, pos + 1, memory_order_release);
+			else if (!atomic_compare_exchange_weak_explicit(&wq->head, &pos, pos + 1,
+									memory_order_seq_cst,
+									memory_order_relaxed))
+				continue;
+			*out = *c;
+			atomic_store_explicit(&c->seq, pos + wq->cap, memory_order_release);
+			atomic_store_explicit(&e->busy_pos, pos, memory_order_release);
+			*pos_out = pos;
+			return true;
 		} else if (dif < 0) {
 			atomic_store_explicit(&e->busy_wq, NULL, memory_order_release);
 			return false;
@@ -189,6 +224,16 @@ bool dsa_ring_dequeue(struct dsa_wq *wq, struct dsa_ring_cell *out, uint64_t *po
 			pos = atomic_load_explicit(&wq->head, memory_order_relaxed);
 		}
 	}
+}
+
+/*
+ * dsa_ring_done - the descriptor at @pos, taken by @e, is complete (its
+ * record and interrupt are out): a drain that reads busy_pos past it no
+ * longer waits for it.
+ */
+void dsa_ring_done(struct dsa_engine *e, uint64_t pos)
+{
+	atomic_store_explicit(&e->busy_pos, pos + 1, memory_order_release);
 }
 
 /* ---- waking engines --------------------------------------------------------- */
@@ -250,14 +295,14 @@ int dsa_portal_submit(struct dsa_hw *hw, uint64_t off, const void *buf)
 		ret = -EAGAIN;
 		goto out;
 	}
-	c = ring_reserve(wq, &pos);
-	if (!c) {
+	if (!ring_reserve(wq, 1, &pos)) {
 		if (wq->dedicated)
 			report_dropped(hw, wq, buf, DSA_SWERR_DWQ_FULL);
 		else
 			ret = -EAGAIN;
 		goto out;
 	}
+	c = &wq->cells[pos % wq->cap];
 	memcpy(&c->desc, buf, DSA_DESC_SIZE);
 	c->page = page;
 	ring_publish(c, pos);
@@ -270,42 +315,57 @@ out:
 /* ---- mmap portal polling ------------------------------------------------------ */
 
 /*
- * Move what is in the slots of one page into the ring. Counts the pass in
+ * Move what is in the slots of one page into the ring: the full slots
+ * from the cursor on, claimed in the ring together. Counts the pass in
  * page_gen unless the ring filled first. Return: descriptors moved.
  */
 static unsigned int poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int page)
 {
 	uint8_t *base = portal_page(hw, wq, page);
-	unsigned int k;
+	unsigned int cur = atomic_load_explicit(&wq->cursor[page], memory_order_relaxed);
+	unsigned int k = 0, full, got, i;
+	uint64_t pos;
 
 	/* at most one lap: everything written before this pass started */
-	for (k = 0; k < DSA_SLOTS_PER_PORTAL; k++) {
-		unsigned int cur = atomic_load_explicit(&wq->cursor[page], memory_order_relaxed);
-		uint8_t *slot = base + (size_t)cur * DSA_DESC_SIZE;
-		_Atomic uint64_t *q0 = (_Atomic uint64_t *)(void *)slot;
-		uint64_t first = atomic_load_explicit(q0, memory_order_acquire);
-		struct dsa_ring_cell *c;
-		uint64_t pos;
+	while (k < DSA_SLOTS_PER_PORTAL) {
+		for (full = 0; k + full < DSA_SLOTS_PER_PORTAL; full++) {
+			_Atomic uint64_t *q0 = (_Atomic uint64_t *)(void *)
+				(base + (size_t)((cur + full) % DSA_SLOTS_PER_PORTAL) * DSA_DESC_SIZE);
 
-		if (!first)
+			/* acquire: the body written before the first qword is visible */
+			if (!atomic_load_explicit(q0, memory_order_acquire))
+				break;
+		}
+		if (!full)
 			break;
-		c = ring_reserve(wq, &pos);
-		if (!c)
-			return k;
-		memcpy(&c->desc, &first, sizeof(first));
-		memcpy((uint8_t *)&c->desc + sizeof(first), slot + sizeof(first),
-		       DSA_DESC_SIZE - sizeof(first));
-		c->page = page;
-		ring_publish(c, pos);
-		/* hand the slot back: body first, then the first qword */
-		memset(slot + sizeof(first), 0, DSA_DESC_SIZE - sizeof(first));
-		atomic_store_explicit(q0, 0, memory_order_release);
-		atomic_store_explicit(&wq->cursor[page], (cur + 1) % DSA_SLOTS_PER_PORTAL,
-				      memory_order_relaxed);
-		/* only this poller writes these counters: no locked increments */
-		atomic_store_explicit(&wq->taken[page],
-				      atomic_load_explicit(&wq->taken[page], memory_order_relaxed) + 1,
-				      memory_order_release);
+		got = ring_reserve(wq, full, &pos);
+		for (i = 0; i < got; i++) {
+			uint8_t *slot = base + (size_t)cur * DSA_DESC_SIZE;
+			_Atomic uint64_t *q0 = (_Atomic uint64_t *)(void *)slot;
+			struct dsa_ring_cell *c = &wq->cells[(pos + i) % wq->cap];
+			uint64_t first = atomic_load_explicit(q0, memory_order_relaxed);
+
+			memcpy(&c->desc, &first, sizeof(first));
+			memcpy((uint8_t *)&c->desc + sizeof(first), slot + sizeof(first),
+			       DSA_DESC_SIZE - sizeof(first));
+			c->page = page;
+			ring_publish(c, pos + i);
+			/* hand the slot back: body first, then the first qword */
+			memset(slot + sizeof(first), 0, DSA_DESC_SIZE - sizeof(first));
+			atomic_store_explicit(q0, 0, memory_order_release);
+			cur = (cur + 1) % DSA_SLOTS_PER_PORTAL;
+		}
+		k += got;
+		if (got) {
+			atomic_store_explicit(&wq->cursor[page], cur, memory_order_relaxed);
+			/* only this poller writes these counters: no locked increments */
+			atomic_store_explicit(&wq->taken[page],
+					      atomic_load_explicit(&wq->taken[page],
+								   memory_order_relaxed) + got,
+					      memory_order_release);
+		}
+		if (got < full)
+			return k;	/* the ring is full: not a whole pass */
 	}
 	atomic_store_explicit(&wq->page_gen[page],
 			      atomic_load_explicit(&wq->page_gen[page], memory_order_relaxed) + 1,
@@ -314,17 +374,45 @@ static unsigned int poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int
 }
 
 /**
- * dsa_portal_poll - one polling pass over the four mmap portal pages of
- * @wq, by its poller engine only.
+ * dsa_portal_poll - one polling pass over the mmap portal pages of @wq
+ * that were handed out (dsa_portal_mapped()), by its poller engine only.
  * Return: the number of descriptors moved into the ring.
  */
 unsigned int dsa_portal_poll(struct dsa_hw *hw, struct dsa_wq *wq)
 {
+	unsigned int mapped = atomic_load_explicit(&wq->mapped, memory_order_relaxed);
 	unsigned int page, n = 0;
 
-	for (page = 0; page < DSA_PORTALS_PER_WQ; page++)
-		n += poll_page(hw, wq, page);
+	for (page = 0; mapped; page++, mapped >>= 1)
+		if (mapped & 1)
+			n += poll_page(hw, wq, page);
 	return n;
+}
+
+/**
+ * dsa_portal_mapped - the BAR2 range [@off, @off + @len) was handed out
+ * for mapping: from now on the engines poll its portal pages. A mapping
+ * outlives resets and WQ reconfiguration, so the pages stay polled for the
+ * life of the device; a page never handed out cannot hold a descriptor and
+ * costs nothing. Wakes the groups concerned so that their pollers switch to
+ * short sleeps. Called with hw->lock (the WQs' group bindings).
+ */
+void dsa_portal_mapped(struct dsa_hw *hw, uint64_t off, uint64_t len)
+{
+	uint64_t p, first = off / DSA_PORTAL_SIZE, end;
+
+	if (!len)
+		return;
+	end = (off + len - 1) / DSA_PORTAL_SIZE + 1;
+	for (p = first; p < end && p / DSA_PORTALS_PER_WQ < hw->p.num_wqs; p++) {
+		struct dsa_wq *wq = &hw->wqs[p / DSA_PORTALS_PER_WQ];
+		unsigned int bit = 1U << (p % DSA_PORTALS_PER_WQ);
+
+		if (atomic_fetch_or(&wq->mapped, bit) & bit)
+			continue;
+		if (wq->group)
+			dsa_group_wake(wq->group);
+	}
 }
 
 /* ---- drain ---------------------------------------------------------------------- */
@@ -348,6 +436,9 @@ static void drain_pause(struct dsa_wq *wq)
 static bool page_flushed(struct dsa_wq *wq, unsigned int p, const uint64_t *gen0,
 			 const uint64_t *taken0)
 {
+	/* never handed out before the snapshot: nobody can have written it */
+	if (!(atomic_load(&wq->mapped) & (1U << p)))
+		return true;
 	return atomic_load(&wq->page_gen[p]) >= gen0[p] + 2 ||
 	       atomic_load(&wq->taken[p]) >= taken0[p] + DSA_SLOTS_PER_PORTAL;
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <linux/pci_regs.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -611,6 +612,55 @@ static void test_drain_under_flood(void **state)
 	munmap(f.page, 16384);
 }
 
+/*
+ * Two engines share a WQ, descriptors come through the trapped path and a
+ * mapped portal page, each copying 64 KiB (long enough for a drain to find
+ * them under way): every DRAIN_WQ returns only once all descriptors
+ * submitted before it are complete, whichever engine took them.
+ */
+static void test_drain_two_engines(void **state)
+{
+	struct harness *h = *state;
+	struct dsa_completion_record *cr = h_ptr(h, 0x1000);
+	const uint32_t len = 65536, per_round = 12;
+	unsigned int round, i, slot = 0;
+	struct dsa_hw_desc d;
+	uint64_t fd_off;
+	uint8_t *page;
+	int fd;
+
+	h_start(h, 1, 32, 2);
+	assert_int_equal(h->ops->bar_mmap(h->hw, DSA_WQ_BAR, 0, 4096, &fd, &fd_off), 0);
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)fd_off);
+	assert_true(page != MAP_FAILED);
+	for (round = 0; round < 100; round++) {
+		memset(cr, 0, per_round * sizeof(*cr));
+		for (i = 0; i < per_round; i++) {
+			h_desc(h, &d, DSA_OPCODE_MEMMOVE, &cr[i]);
+			d.src_addr = H_IOVA + 0x100000 + (uint64_t)i * len;
+			d.dst_addr = H_IOVA + 0x800000 + (uint64_t)i * len;
+			d.xfer_size = len;
+			if (i % 2) {
+				_Atomic uint64_t *q0 = (_Atomic uint64_t *)(void *)(page + slot * 64);
+				uint64_t first;
+
+				while (atomic_load_explicit(q0, memory_order_acquire))
+					sched_yield();
+				memcpy(page + slot * 64 + 8, (uint8_t *)&d + 8, 56);
+				memcpy(&first, &d, 8);
+				atomic_store_explicit(q0, first, memory_order_release);
+				slot = (slot + 1) % 64;
+			} else {
+				assert_int_equal(h_submit(h, 0, 0, &d), 0);
+			}
+		}
+		assert_int_equal(h_cmd(h, IDXD_CMD_DRAIN_WQ, idxd_wq_mask_operand(0)), 0);
+		for (i = 0; i < per_round; i++)
+			assert_int_equal(cr[i].status, DSA_COMP_SUCCESS);
+	}
+	munmap(page, 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,6 +677,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disable_wq_drains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abort_pasid_shared_wq, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drain_under_flood, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drain_two_engines, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("dsa_cmd", tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * DIF operations (DSA spec rev 2.0, chapter 8; DIX Generate of 2.0):
  * DIF Check, Insert, Strip, Update and DIX Generate on all four block
  * sizes, every DIF flag, the record's tags and dif_status, partial
- * completion on a page fault and resuming from the record, and the
+ * completion on a page fault and resuming from the record, buffers split
+ * across mappings (blocks not contiguous in host memory), and the
  * descriptor errors. The expected protection information is computed here
  * from the T10 definition (CRC-16, polynomial 0x8bb7, MSB first; tags
  * big-endian), not with the model's code or library.
@@ -473,6 +474,104 @@ static void test_dif_page_fault_resume(void **state)
 	assert_memory_equal(h_ptr(h, DST), data, 4 * bs);
 }
 
+/* ---- buffers split across mappings ------------------------------------------------- */
+
+/*
+ * An IOVA range made of two mappings of non-adjacent host memory, split
+ * @first bytes in: the device sees one buffer, the blocks across the split
+ * are not contiguous in host memory.
+ */
+struct split {
+	uint64_t iova;
+	uint8_t *a, *b;
+	size_t first;
+};
+
+static void split_map(struct harness *h, struct split *sp, uint64_t iova, uint64_t off_a,
+		      uint64_t off_b, size_t first, size_t rest)
+{
+	sp->iova = iova;
+	sp->a = h_ptr(h, off_a);
+	sp->b = h_ptr(h, off_b);
+	sp->first = first;
+	assert_int_equal(iommu_map(h->dom, iova, sp->a, first, IOMMU_READ | IOMMU_WRITE), 0);
+	assert_int_equal(iommu_map(h->dom, iova + first, sp->b, rest, IOMMU_READ | IOMMU_WRITE), 0);
+}
+
+static void split_put(const struct split *sp, const uint8_t *buf, size_t n)
+{
+	memcpy(sp->a, buf, n < sp->first ? n : sp->first);
+	if (n > sp->first)
+		memcpy(sp->b, buf + sp->first, n - sp->first);
+}
+
+static void split_get(const struct split *sp, uint8_t *buf, size_t n)
+{
+	memcpy(buf, sp->a, n < sp->first ? n : sp->first);
+	if (n > sp->first)
+		memcpy(buf + sp->first, sp->b, n - sp->first);
+}
+
+static void test_dif_split_mappings(void **state)
+{
+	struct harness *h = *state;
+	uint32_t bs = 520, n = 20;
+	uint8_t *data = h_ptr(h, REF), *want = h_ptr(h, REF + 0x20000);
+	uint8_t *got = h_ptr(h, REF + 0x40000);
+	struct split src, dst;
+	struct dsa_hw_desc d;
+
+	/* source split 4 KiB in (block 7 across it), destination 8 KiB in (block 15) */
+	split_map(h, &src, H_IOVA + (32ULL << 20), 0x400000, 0x500000, 4096, 16384);
+	split_map(h, &dst, H_IOVA + (40ULL << 20), 0x600000, 0x700000, 8192, 16384);
+
+	/* Insert: every block, the split ones included, as the T10 definition says */
+	fill_data(data, n * bs, 9);
+	protect(want, data, n, bs, 0, 0x4242, false, 500, false);
+	split_put(&src, data, n * bs);
+	dif_desc(h, &d, DSA_OPCODE_DIF_INS, n * bs);
+	d.src_addr = src.iova;
+	d.dst_addr = dst.iova;
+	d.dif_ins_flags = 1;		/* 520-byte blocks */
+	d.ins_ref_tag_seed = 500;
+	d.ins_app_tag_seed = 0x4242;
+	assert_int_equal(run(h, &d), DSA_COMP_SUCCESS);
+	split_get(&dst, got, n * (bs + 8));
+	assert_memory_equal(got, want, n * (bs + 8));
+	assert_int_equal(rec(h)->dif_ins_ref_tag, 500 + n);
+
+	/* Strip of that back to a split source buffer: the original data */
+	memset(src.a, 0, 4096);
+	memset(src.b, 0, 16384);
+	dif_desc(h, &d, DSA_OPCODE_DIF_STRP, n * (bs + 8));
+	d.src_addr = dst.iova;
+	d.dst_addr = src.iova;
+	d.dif_chk_flags = 1;
+	d.chk_ref_tag_seed = 500;
+	d.chk_app_tag_seed = 0x4242;
+	assert_int_equal(run(h, &d), DSA_COMP_SUCCESS);
+	split_get(&src, got, n * bs);
+	assert_memory_equal(got, data, n * bs);
+
+	/* Check with a corrupt block after the split one: stops there, whole blocks before */
+	dst.b[16 * (bs + 8) - dst.first + 3] ^= 0x10;
+	dif_desc(h, &d, DSA_OPCODE_DIF_CHECK, n * (bs + 8));
+	d.src_addr = dst.iova;
+	d.dst_addr = 0;
+	d.dif_chk_flags = 1;
+	d.chk_ref_tag_seed = 500;
+	d.chk_app_tag_seed = 0x4242;
+	assert_int_equal(run(h, &d), DSA_COMP_DIF_ERR);
+	assert_int_equal(rec(h)->dif_status, DSA_DIF_ERR_GUARD);
+	assert_int_equal(rec(h)->bytes_completed, 16 * (bs + 8));
+	assert_int_equal(rec(h)->dif_chk_ref_tag, 516);
+
+	assert_int_equal(iommu_unmap(h->dom, src.iova, 4096), 0);
+	assert_int_equal(iommu_unmap(h->dom, src.iova + 4096, 16384), 0);
+	assert_int_equal(iommu_unmap(h->dom, dst.iova, 8192), 0);
+	assert_int_equal(iommu_unmap(h->dom, dst.iova + 8192, 16384), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +585,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dix_generate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dif_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dif_page_fault_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dif_split_mappings, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
