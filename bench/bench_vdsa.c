@@ -10,25 +10,38 @@
  *                                           vs ISA-L crc16_t10dif(_copy)() + tags
  *   64-byte MEMMOVE offload rate (mmap portal, pipelined, polling)
  *                                           vs a lock-free SPSC ring
- *                                              between two threads
+ *                                              between two threads, as many
+ *                                              items in flight as the WQ
+ *                                              holds, both sides waiting
+ *                                              as libvdsa and the engines do
  *   submit-to-completion latency p50/p99:
  *     mmap portal + polling                 vs SPSC ring round trip
  *     mmap portal + interrupt (IMS)         vs eventfd round trip
  *     trapped portal + polling              vs AF_UNIX socket round trip
  *
- *   bench_vdsa --socket PATH [--quick] [--csv FILE]
+ *   bench_vdsa --socket PATH [--quick] [--rounds N] [--only memmove,crc,dif,small]
+ *              [--peer-cpu N] [--csv FILE]
  *
  * Throughput figures keep the WQ full (up to wq_size descriptors in
  * flight, as a driver streaming work does) and run on the same buffers as
- * their baseline, one CPU core each. Output: one line per figure with both
- * values and their ratio; --csv also writes them as "figure,size,siovd,
- * baseline" rows for the plot. Wall-clock figures vary with the machine and
- * its load; the ratios are the point.
+ * their baseline, the baseline on this thread's core. Every figure is
+ * measured in N paired rounds (default 7, --quick 3): the device and its
+ * baseline back to back, in alternating order, so that what else runs on
+ * the machine at that moment weighs on both; the figure is the median of
+ * the per-round ratios (latencies: percentiles of the pooled samples of
+ * alternating blocks). Output: one line per figure with both values and
+ * the ratio; --csv also writes "figure,size,siovd,baseline,ratio" rows for
+ * the plot. --peer-cpu puts the second thread of the two-thread baselines
+ * (ring consumer, eventfd and socket peers) on CPU N: with this program on
+ * one CPU and siovd on N, each baseline thread runs where its device
+ * counterpart (client, engine) does. Wall-clock figures vary with the
+ * machine and its load; the ratios are the point.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <isa-l/crc.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +55,9 @@
 #include "vdsa.h"
 
 #define COMP_STRIDE	64	/* completion records, 32-byte aligned */
+#define MAX_ROUNDS	31
+
+enum { FIG_MEMMOVE = 1, FIG_CRC = 2, FIG_DIF = 4, FIG_SMALL = 8, FIG_ALL = 15 };
 
 static uint64_t now_ns(void)
 {
@@ -72,13 +88,17 @@ struct bench {
 	struct vdsa_buf *src, *dst, *comp;
 	size_t bufsize;
 	bool quick;
+	unsigned int rounds;	/* paired rounds per figure, 1..MAX_ROUNDS */
+	unsigned int only;	/* FIG_* bits to run */
 	FILE *csv;
 };
 
-static void csv_row(struct bench *b, const char *fig, size_t size, double dev, double base)
+/* "figure,size,siovd,baseline,ratio": ratio is the median of the per-round ratios. */
+static void csv_row(struct bench *b, const char *fig, size_t size, double dev, double base,
+		    double ratio)
 {
 	if (b->csv)
-		fprintf(b->csv, "%s,%zu,%.1f,%.1f\n", fig, size, dev, base);
+		fprintf(b->csv, "%s,%zu,%.1f,%.1f,%.3f\n", fig, size, dev, base, ratio);
 }
 
 static struct dsa_completion_record *comp_rec(struct bench *b, unsigned int i)
@@ -206,9 +226,38 @@ static void fill_dif_check(struct bench *b, struct dsa_hw_desc *d, uint64_t comp
 	d->chk_app_tag_seed = 0x5a5a;
 }
 
+/*
+ * Paired rounds. A figure is measured in b->rounds rounds; each round times
+ * the device and then the baseline on the same work (every other round the
+ * baseline first), back to back, so that what else the machine does at
+ * that moment weighs on both. The figure is the median of the per-round
+ * ratios, next to the medians of both throughputs.
+ */
+struct rounds {
+	double dev[MAX_ROUNDS], base[MAX_ROUNDS], ratio[MAX_ROUNDS];
+	unsigned int n;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(const double *v, unsigned int n)
+{
+	double s[MAX_ROUNDS];
+
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* Repetitions of @size bytes per round: 64 MiB of work (quick: 8 MiB), at least 4. */
 static unsigned int reps_for(struct bench *b, size_t size)
 {
-	uint64_t target = b->quick ? (64ULL << 20) : (1ULL << 30);
+	uint64_t target = b->quick ? (8ULL << 20) : (64ULL << 20);
 	unsigned int reps = (unsigned int)(target / size);
 
 	return reps < 4 ? 4 : reps;
@@ -217,25 +266,72 @@ static unsigned int reps_for(struct bench *b, size_t size)
 /* Time @reps repetitions of a job on the device. Return: ns, 0 on failure. */
 static uint64_t time_stream(struct bench *b, const struct job *j, unsigned int reps, fill_fn f)
 {
-	uint64_t t0;
+	uint64_t t0 = now_ns();
 
-	if (stream(b, j->per_rep, f, j))	/* warm up */
-		return 0;
-	t0 = now_ns();
 	if (stream(b, (size_t)reps * j->per_rep, f, j))
 		return 0;
 	return now_ns() - t0;
 }
 
-static void print_tput(struct bench *b, const char *fig, const char *what, size_t size,
-		       uint64_t t_dev, uint64_t t_cpu, unsigned int reps)
-{
-	char label[64];
+/* The baseline of a figure: @reps repetitions on this core. Return: ns, 0 on failure. */
+typedef uint64_t (*cpu_fn)(struct bench *b, const struct job *j, unsigned int reps);
 
+/*
+ * Measure one throughput figure: a warm-up of each side, then the paired
+ * rounds. Return: 0, or -1 when the device failed.
+ */
+static int measure_tput(struct bench *b, const struct job *j, fill_fn f, cpu_fn cpu,
+			struct rounds *out)
+{
+	unsigned int reps = reps_for(b, j->size), r;
+
+	if (!time_stream(b, j, 1, f) || !cpu(b, j, 1))
+		return -1;
+	for (r = 0; r < b->rounds; r++) {
+		uint64_t t_dev = 0, t_cpu = 0;
+
+		if (r % 2)
+			t_cpu = cpu(b, j, reps);
+		t_dev = time_stream(b, j, reps, f);
+		if (!(r % 2))
+			t_cpu = cpu(b, j, reps);
+		if (!t_dev || !t_cpu)
+			return -1;
+		out->dev[r] = (double)j->size * reps / t_dev * 1e3;	/* MB/s */
+		out->base[r] = (double)j->size * reps / t_cpu * 1e3;
+		out->ratio[r] = (double)t_cpu / t_dev;
+	}
+	out->n = b->rounds;
+	return 0;
+}
+
+static void print_tput(struct bench *b, const char *fig, const char *what, size_t size,
+		       const struct rounds *m)
+{
+	double lo = m->ratio[0], hi = m->ratio[0];
+	char label[64];
+	unsigned int i;
+
+	for (i = 1; i < m->n; i++) {
+		lo = m->ratio[i] < lo ? m->ratio[i] : lo;
+		hi = m->ratio[i] > hi ? m->ratio[i] : hi;
+	}
 	snprintf(label, sizeof(label), "  %s%zu KiB", what, size >> 10);
-	printf("%-34s %14.0f %14.0f %8.2f\n", label, (double)size * reps / t_dev * 1e3,
-	       (double)size * reps / t_cpu * 1e3, (double)t_cpu / t_dev);
-	csv_row(b, fig, size, (double)size * reps / t_dev * 1e3, (double)size * reps / t_cpu * 1e3);
+	printf("%-34s %14.0f %14.0f %8.2f  (%.2f..%.2f)\n", label, median(m->dev, m->n),
+	       median(m->base, m->n), median(m->ratio, m->n), lo, hi);
+	csv_row(b, fig, size, median(m->dev, m->n), median(m->base, m->n), median(m->ratio, m->n));
+}
+
+static uint64_t cpu_memcpy(struct bench *b, const struct job *j, unsigned int reps)
+{
+	uint64_t t0 = now_ns();
+	unsigned int r;
+
+	for (r = 0; r < reps; r++) {
+		memcpy(b->dst->va, b->src->va, j->size);
+		__asm__ volatile("" ::: "memory");
+	}
+	return now_ns() - t0;
 }
 
 static void bench_memmove(struct bench *b)
@@ -246,8 +342,7 @@ static void bench_memmove(struct bench *b)
 	printf("%-34s %14s %14s %8s\n", "MEMMOVE throughput (MB/s)", "siovd", "memcpy", "ratio");
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		size_t size = sizes[s];
-		unsigned int reps = reps_for(b, size), r;
-		uint64_t t0, t_dev, t_cpu;
+		struct rounds m;
 		struct job j;
 
 		if (size > b->bufsize)
@@ -255,20 +350,26 @@ static void bench_memmove(struct bench *b)
 		job_init(&j, b, size, 0);
 		memset(b->src->va, 0x5a, size);
 		memset(b->dst->va, 0, size);
-		t_dev = time_stream(b, &j, reps, fill_memmove);
-		if (!t_dev || memcmp(b->dst->va, b->src->va, size)) {
+		if (measure_tput(b, &j, fill_memmove, cpu_memcpy, &m) ||
+		    (memset(b->dst->va, 0, size), stream(b, j.per_rep, fill_memmove, &j)) ||
+		    memcmp(b->dst->va, b->src->va, size)) {
 			printf("memmove %zu: offload failed or MISMATCH\n", size);
 			exit(1);
 		}
-		memcpy(b->dst->va, b->src->va, size);
-		t0 = now_ns();
-		for (r = 0; r < reps; r++) {
-			memcpy(b->dst->va, b->src->va, size);
-			__asm__ volatile("" ::: "memory");
-		}
-		t_cpu = now_ns() - t0;
-		print_tput(b, "memmove", "", size, t_dev, t_cpu, reps);
+		print_tput(b, "memmove", "", size, &m);
 	}
+}
+
+static uint64_t cpu_crc(struct bench *b, const struct job *j, unsigned int reps)
+{
+	volatile uint32_t sink = 0;
+	uint64_t t0 = now_ns();
+	unsigned int r;
+
+	for (r = 0; r < reps; r++)
+		sink += crc32_iscsi(b->src->va, (int)j->size, ~0U);
+	(void)sink;
+	return now_ns() - t0;
 }
 
 static void bench_crc(struct bench *b)
@@ -279,27 +380,19 @@ static void bench_crc(struct bench *b)
 	printf("\n%-34s %14s %14s %8s\n", "CRC_GEN throughput (MB/s)", "siovd", "ISA-L", "ratio");
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		size_t size = sizes[s];
-		unsigned int reps = reps_for(b, size), r;
-		volatile uint32_t sink = 0;
+		struct rounds m;
 		uint32_t want;
-		uint64_t t0, t_dev, t_cpu;
 		struct job j;
 
 		job_init(&j, b, size, 0);
 		memset(b->src->va, 0xa5, size);
-		t_dev = time_stream(b, &j, reps, fill_crc);
 		want = ~crc32_iscsi(b->src->va, (int)size, ~0U);
-		if (!t_dev || stream(b, 1, fill_crc, &j) ||
+		if (measure_tput(b, &j, fill_crc, cpu_crc, &m) || stream(b, 1, fill_crc, &j) ||
 		    (uint32_t)comp_rec(b, 0)->crc_val != want) {
 			printf("crc %zu: offload failed or wrong CRC\n", size);
 			exit(1);
 		}
-		t0 = now_ns();
-		for (r = 0; r < reps; r++)
-			sink += crc32_iscsi(b->src->va, (int)size, ~0U);
-		t_cpu = now_ns() - t0;
-		print_tput(b, "crc", "", size, t_dev, t_cpu, reps);
-		(void)sink;
+		print_tput(b, "crc", "", size, &m);
 	}
 }
 
@@ -309,14 +402,22 @@ static void put_be(uint8_t *p, uint64_t v, int n)
 		*p++ = (uint8_t)(v >> (8 * n));
 }
 
-/* The CPU's DIF Insert of @size bytes: what ISA-L gives a driver without DSA. */
+/*
+ * The CPU's DIF Insert of @size bytes: what ISA-L gives a driver without
+ * DSA, done the fastest way it allows (memcpy and crc16_t10dif() of each
+ * block run about twice as fast as crc16_t10dif_copy() here; the device
+ * model does the same).
+ */
 static void cpu_dif_insert(uint8_t *dst, const uint8_t *src, size_t size)
 {
 	size_t k;
 
 	for (k = 0; k < size / 4096; k++) {
 		uint8_t *o = dst + k * 4104;
-		uint16_t g = crc16_t10dif_copy(0, o, (uint8_t *)src + k * 4096, 4096);
+		uint16_t g;
+
+		memcpy(o, src + k * 4096, 4096);
+		g = crc16_t10dif(0, src + k * 4096, 4096);
 
 		put_be(o + 4096, g, 2);
 		put_be(o + 4098, 0x5a5a, 2);
@@ -339,6 +440,30 @@ static int cpu_dif_check(const uint8_t *src, size_t size)
 	return bad;
 }
 
+/* DIF baselines: @j->size is the data (insert) or protected (check) size. */
+static uint64_t cpu_dif_ins(struct bench *b, const struct job *j, unsigned int reps)
+{
+	uint64_t t0 = now_ns();
+	unsigned int r;
+
+	for (r = 0; r < reps; r++) {
+		cpu_dif_insert(b->dst->va, b->src->va, j->size);
+		__asm__ volatile("" ::: "memory");
+	}
+	return now_ns() - t0;
+}
+
+static uint64_t cpu_dif_chk(struct bench *b, const struct job *j, unsigned int reps)
+{
+	uint64_t t0 = now_ns();
+	unsigned int r;
+
+	for (r = 0; r < reps; r++)
+		if (cpu_dif_check(b->dst->va, j->size))
+			return 0;
+	return now_ns() - t0;
+}
+
 static void bench_dif(struct bench *b)
 {
 	static const size_t sizes[] = { 65536, 1 << 20 };
@@ -348,8 +473,7 @@ static void bench_dif(struct bench *b)
 	       "ratio");
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		size_t size = sizes[s], psize = size / 4096 * 4104;
-		unsigned int reps = reps_for(b, size), r;
-		uint64_t t0, t_dev, t_cpu;
+		struct rounds m;
 		struct job j;
 		uint8_t *ref;
 
@@ -358,32 +482,25 @@ static void bench_dif(struct bench *b)
 		memset(b->src->va, 0x3c, size);
 		/* Insert, against the CPU doing the same */
 		job_init(&j, b, size, 4096);
-		t_dev = time_stream(b, &j, reps, fill_dif_insert);
 		ref = malloc(psize);
+		if (!ref)
+			exit(1);
 		cpu_dif_insert(ref, b->src->va, size);
-		if (!t_dev || memcmp(ref, b->dst->va, psize)) {
+		if (measure_tput(b, &j, fill_dif_insert, cpu_dif_ins, &m) ||
+		    (memset(b->dst->va, 0, psize), stream(b, j.per_rep, fill_dif_insert, &j)) ||
+		    memcmp(ref, b->dst->va, psize)) {
 			printf("dif insert %zu: offload failed or wrong DIFs\n", size);
 			exit(1);
 		}
 		free(ref);
-		t0 = now_ns();
-		for (r = 0; r < reps; r++)
-			cpu_dif_insert(b->dst->va, b->src->va, size);
-		t_cpu = now_ns() - t0;
-		print_tput(b, "dif-insert", "insert ", size, t_dev, t_cpu, reps);
-		/* Check of the protected data, counting the data bytes */
+		print_tput(b, "dif-insert", "insert ", size, &m);
+		/* Check of the protected data, counted in protected bytes on both sides */
 		job_init(&j, b, psize, 4104);
-		t_dev = time_stream(b, &j, reps, fill_dif_check);
-		if (!t_dev) {
+		if (measure_tput(b, &j, fill_dif_check, cpu_dif_chk, &m)) {
 			printf("dif check %zu: offload failed\n", size);
 			exit(1);
 		}
-		t0 = now_ns();
-		for (r = 0; r < reps; r++)
-			if (cpu_dif_check(b->dst->va, psize))
-				exit(1);
-		t_cpu = now_ns() - t0;
-		print_tput(b, "dif-check", "check ", size, t_dev, t_cpu, reps);
+		print_tput(b, "dif-check", "check ", size, &m);
 	}
 }
 
@@ -399,14 +516,56 @@ struct ring {
 	atomic_bool stop;
 };
 
+/*
+ * How both sides of the ring wait: as libvdsa's polling (bursts of 32
+ * pause-spins, a yield between bursts) and an idle engine (a yield every 16
+ * passes) do, so that on a loaded machine the baseline and the device meet
+ * the same scheduler.
+ */
+/* CPU the baselines' second thread runs on (--peer-cpu), -1: anywhere */
+static int peer_cpu = -1;
+
+/* Start a baseline's second thread, on peer_cpu when one was given. */
+static void peer_start(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	cpu_set_t set;
+
+	pthread_attr_init(&attr);
+	if (peer_cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(peer_cpu, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	}
+	if (pthread_create(th, &attr, fn, arg)) {
+		fprintf(stderr, "bench_vdsa: cannot start a baseline thread\n");
+		exit(1);
+	}
+	pthread_attr_destroy(&attr);
+}
+
+#define RING_CLIENT_BURST	32
+#define RING_ENGINE_BURST	16
+
+static void ring_relax(unsigned int *spins, unsigned int burst)
+{
+	if (++*spins % burst)
+		__builtin_ia32_pause();
+	else
+		sched_yield();
+}
+
 static void *ring_consumer(void *arg)
 {
 	struct ring *r = arg;
+	unsigned int spins = 0;
 	uint64_t t = 0;
 
 	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
-		if (atomic_load_explicit(&r->head, memory_order_acquire) == t)
+		if (atomic_load_explicit(&r->head, memory_order_acquire) == t) {
+			ring_relax(&spins, RING_ENGINE_BURST);
 			continue;
+		}
 		/* the "engine": copy 64 bytes, publish completion */
 		memcpy(r->dst[t % RING_SLOTS], r->slot[t % RING_SLOTS], 64);
 		atomic_store_explicit(&r->tail, ++t, memory_order_release);
@@ -414,32 +573,41 @@ static void *ring_consumer(void *arg)
 	return NULL;
 }
 
-/* Pipelined rate (ops/s) and, with @lat, ping-pong latencies. */
-static double ring_run(uint64_t ops, uint64_t *lat)
+/*
+ * Pipelined rate (ops/s) with up to @depth items in flight (the device's
+ * WQ size: the same window as the device gets) and, with @lat, ping-pong
+ * latencies (one in flight).
+ */
+static double ring_run(uint64_t ops, unsigned int depth, uint64_t *lat)
 {
 	struct ring *r = aligned_alloc(64, sizeof(*r));
+	unsigned int spins = 0;
 	uint64_t h = 0, t0, i;
 	pthread_t th;
 	double rate;
 
+	if (!r)
+		exit(1);
+	if (lat || depth > RING_SLOTS)
+		depth = lat ? 1 : RING_SLOTS;
 	memset(r, 0, sizeof(*r));
-	pthread_create(&th, NULL, ring_consumer, r);
+	peer_start(&th, ring_consumer, r);
 	t0 = now_ns();
 	for (i = 0; i < ops; i++) {
 		uint64_t ts = now_ns();
 
-		while (h - atomic_load_explicit(&r->tail, memory_order_acquire) >= (lat ? 1 : RING_SLOTS))
-			;
+		while (h - atomic_load_explicit(&r->tail, memory_order_acquire) >= depth)
+			ring_relax(&spins, RING_CLIENT_BURST);
 		memset(r->slot[h % RING_SLOTS], (int)i, 64);
 		atomic_store_explicit(&r->head, ++h, memory_order_release);
 		if (lat) {
 			while (atomic_load_explicit(&r->tail, memory_order_acquire) != h)
-				;
+				ring_relax(&spins, RING_CLIENT_BURST);
 			lat[i] = now_ns() - ts;
 		}
 	}
 	while (atomic_load_explicit(&r->tail, memory_order_acquire) != h)
-		;
+		ring_relax(&spins, RING_CLIENT_BURST);
 	rate = ops * 1e9 / (now_ns() - t0);
 	atomic_store(&r->stop, true);
 	pthread_join(th, NULL);
@@ -542,7 +710,7 @@ static void pingpong_run(bool sock, uint64_t *lat, unsigned int n)
 		p.a = eventfd(0, 0);
 		p.b = eventfd(0, 0);
 	}
-	pthread_create(&th, NULL, pp_peer, &p);
+	peer_start(&th, pp_peer, &p);
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
 		if (sock) {
@@ -566,42 +734,103 @@ static void print_lat(struct bench *b, const char *fig, const char *label, uint6
 
 	percentiles(dev, n, &d50, &d99);
 	percentiles(base, n, &b50, &b99);
-	csv_row(b, fig, 50, d50, b50);
-	csv_row(b, fig, 99, d99, b99);
+	csv_row(b, fig, 50, d50, b50, b50 / d50);
+	csv_row(b, fig, 99, d99, b99, b99 / d99);
 	printf("%-34s %6.1f/%-7.1f %6.1f/%-7.1f %8.2f  (baseline: %s)\n", label, d50, d99, b50,
 	       b99, b50 / d50, base_name);
 }
 
+/*
+ * Latency of one kind: @n samples of each side, taken in b->rounds
+ * alternating blocks so that both see the same moments of the machine;
+ * percentiles of the pooled samples. Return: 0 or the device's error.
+ */
+static int measure_lat(struct bench *b, enum vdsa_portal portal, enum vdsa_wait wait,
+		       int base_kind, uint64_t *lat, uint64_t *base, unsigned int n)
+{
+	unsigned int k = n / b->rounds, r;
+	int rc;
+
+	for (r = 0; r < b->rounds; r++) {
+		if (r % 2 == 0) {
+			rc = latency_64(b, portal, wait, lat + r * k, k);
+			if (rc)
+				return rc;
+		}
+		if (base_kind == 0)
+			ring_run(k, 1, base + r * k);
+		else
+			pingpong_run(base_kind == 2, base + r * k, k);
+		if (r % 2 == 1) {
+			rc = latency_64(b, portal, wait, lat + r * k, k);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 static void bench_small(struct bench *b)
 {
-	unsigned int n = b->quick ? 2000 : 20000;
+	unsigned int n = b->quick ? 3000 : 30000, k, r;
 	uint64_t *lat = calloc(n, sizeof(*lat)), *base = calloc(n, sizeof(*base));
-	double dev_rate, ring_rate;
-	uint64_t ops = b->quick ? 20000 : 200000;
+	uint64_t ops = (b->quick ? 30000 : 300000) / b->rounds;
+	struct rounds m = { .n = b->rounds };
 
-	dev_rate = offload_rate_64(b, ops);
-	ring_rate = ring_run(ops, NULL);
+	if (!lat || !base)
+		exit(1);
+	for (r = 0; r < b->rounds; r++) {
+		if (r % 2)
+			m.base[r] = ring_run(ops, b->info->wq_size, NULL);
+		m.dev[r] = offload_rate_64(b, ops);
+		if (!(r % 2))
+			m.base[r] = ring_run(ops, b->info->wq_size, NULL);
+		if (m.dev[r] < 0) {
+			printf("64-byte offload failed\n");
+			exit(1);
+		}
+		m.ratio[r] = m.dev[r] / m.base[r];
+	}
 	printf("\n%-34s %14s %14s %8s\n", "64-byte MEMMOVE rate (ops/s)", "siovd", "SPSC ring",
 	       "ratio");
-	printf("%-34s %14.0f %14.0f %8.2f\n", "  mmap portal, polling, pipelined", dev_rate,
-	       ring_rate, dev_rate / ring_rate);
-	csv_row(b, "rate64", 64, dev_rate, ring_rate);
+	printf("%-34s %14.0f %14.0f %8.2f\n", "  mmap portal, polling, pipelined",
+	       median(m.dev, m.n), median(m.base, m.n), median(m.ratio, m.n));
+	csv_row(b, "rate64", 64, median(m.dev, m.n), median(m.base, m.n), median(m.ratio, m.n));
 
+	k = n / b->rounds * b->rounds;
 	printf("\n%-34s %14s %14s %8s\n", "latency p50/p99 (us)", "siovd", "baseline", "ratio");
-	if (!latency_64(b, VDSA_PORTAL_MMAP, VDSA_WAIT_POLL, lat, n)) {
-		ring_run(n, base);
-		print_lat(b, "lat-mmap-poll", "  mmap portal, polling", lat, base, n, "SPSC ring round trip");
-	}
-	if (!latency_64(b, VDSA_PORTAL_MMAP, VDSA_WAIT_IRQ, lat, n)) {
-		pingpong_run(false, base, n);
-		print_lat(b, "lat-mmap-irq", "  mmap portal, interrupt (IMS)", lat, base, n, "eventfd round trip");
-	}
-	if (!latency_64(b, VDSA_PORTAL_TRAPPED, VDSA_WAIT_POLL, lat, n)) {
-		pingpong_run(true, base, n);
-		print_lat(b, "lat-trapped-poll", "  trapped portal, polling", lat, base, n, "AF_UNIX round trip");
-	}
+	if (!measure_lat(b, VDSA_PORTAL_MMAP, VDSA_WAIT_POLL, 0, lat, base, n))
+		print_lat(b, "lat-mmap-poll", "  mmap portal, polling", lat, base, k,
+			  "SPSC ring round trip");
+	if (!measure_lat(b, VDSA_PORTAL_MMAP, VDSA_WAIT_IRQ, 1, lat, base, n))
+		print_lat(b, "lat-mmap-irq", "  mmap portal, interrupt (IMS)", lat, base, k,
+			  "eventfd round trip");
+	if (!measure_lat(b, VDSA_PORTAL_TRAPPED, VDSA_WAIT_POLL, 2, lat, base, n))
+		print_lat(b, "lat-trapped-poll", "  trapped portal, polling", lat, base, k,
+			  "AF_UNIX round trip");
 	free(lat);
 	free(base);
+}
+
+static unsigned int parse_only(const char *arg)
+{
+	static const char *const names[] = { "memmove", "crc", "dif", "small" };
+	unsigned int mask = 0, i;
+	char *list = strdup(arg), *save = NULL, *tok;
+
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < 4 && strcmp(tok, names[i]); i++)
+			;
+		if (i == 4) {
+			fprintf(stderr, "bench_vdsa: unknown figure group '%s' (memmove, crc, dif, small)\n",
+				tok);
+			free(list);
+			return 0;
+		}
+		mask |= 1U << i;
+	}
+	free(list);
+	return mask;
 }
 
 int main(int argc, char **argv)
@@ -610,17 +839,32 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "csv", required_argument, NULL, 'c' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "peer-cpu", required_argument, NULL, 'p' },
 		{ 0 },
 	};
-	struct bench b = { .bufsize = 64 << 20 };
+	struct bench b = { .bufsize = 64 << 20, .only = FIG_ALL };
 	const char *sock = NULL;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "s:qc:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:qc:r:o:p:", opts, NULL)) != -1) {
 		if (c == 's') {
 			sock = optarg;
 		} else if (c == 'q') {
 			b.quick = true;
+		} else if (c == 'r') {
+			b.rounds = (unsigned int)strtoul(optarg, NULL, 10);
+			if (b.rounds < 1 || b.rounds > MAX_ROUNDS) {
+				fprintf(stderr, "bench_vdsa: --rounds takes 1..%d\n", MAX_ROUNDS);
+				return 2;
+			}
+		} else if (c == 'p') {
+			peer_cpu = atoi(optarg);
+		} else if (c == 'o') {
+			b.only = parse_only(optarg);
+			if (!b.only)
+				return 2;
 		} else if (c == 'c') {
 			b.csv = fopen(optarg, "w");
 			if (!b.csv) {
@@ -632,9 +876,12 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!sock) {
-		fprintf(stderr, "usage: bench_vdsa --socket PATH [--quick] [--csv FILE]\n");
+		fprintf(stderr, "usage: bench_vdsa --socket PATH [--quick] [--rounds N] "
+			"[--only memmove,crc,dif,small] [--peer-cpu N] [--csv FILE]\n");
 		return 2;
 	}
+	if (!b.rounds)
+		b.rounds = b.quick ? 3 : 7;
 	if (b.quick)
 		b.bufsize = 2 << 20;
 	rc = vdsa_conn_open(sock, &b.conn);
@@ -653,10 +900,16 @@ int main(int argc, char **argv)
 	b.info = vdsa_dev_info(b.dev);
 	printf("virtual DSA: WQ size %u, max transfer %u bytes, %u MSI-X vectors\n\n",
 	       b.info->wq_size, b.info->max_xfer_size, b.info->nr_vectors);
-	bench_memmove(&b);
-	bench_crc(&b);
-	bench_dif(&b);
-	bench_small(&b);
+	printf("each figure: median of %u paired rounds (device, then baseline, alternating);\n"
+	       "throughput ratios with the lowest and highest round in brackets\n\n", b.rounds);
+	if (b.only & FIG_MEMMOVE)
+		bench_memmove(&b);
+	if (b.only & FIG_CRC)
+		bench_crc(&b);
+	if (b.only & FIG_DIF)
+		bench_dif(&b);
+	if (b.only & FIG_SMALL)
+		bench_small(&b);
 	if (b.csv)
 		fclose(b.csv);
 	vdsa_dev_close(b.dev);

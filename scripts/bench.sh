@@ -7,6 +7,15 @@
 #   BENCH_ARGS   extra bench_vdsa arguments (e.g. --quick)
 #   BENCH_CSV    write the figures as CSV to this file
 #   BENCH_PLOT   render them with gnuplot (bench/plot.gp) to this PNG
+#   SIOVD_CPUS   run siovd (and so its engine threads) on this CPU
+#   BENCH_CPUS   run the client (and the baselines' first thread) on this CPU
+#                Default with 2 CPUs or more: the client on CPU 0, siovd on
+#                the last CPU, and the baselines' second thread (ring
+#                consumer, eventfd/socket peer) there too, so that each
+#                baseline thread runs where its device counterpart does.
+#                SIOVD_CPUS=any BENCH_CPUS=any leaves placement to the
+#                scheduler (on a loaded machine it then often puts the
+#                client and the engine on one CPU).
 set -euo pipefail
 
 BUILD=${1:-build}
@@ -33,7 +42,20 @@ idle_cpu() {
 	awk -v d=$((t1 - t0)) -v s="$1" -v hz="$hz" 'BEGIN { printf "%.2f", 100 * d / hz / s }'
 }
 
-"$SIOVD" --rundir "$RUNDIR" >"$RUNDIR/siovd.log" 2>&1 &
+NCPU=$(nproc)
+if [ "$NCPU" -ge 2 ]; then
+	SIOVD_CPUS=${SIOVD_CPUS:-$((NCPU - 1))}
+	BENCH_CPUS=${BENCH_CPUS:-0}
+fi
+SIOVD_PIN=()
+BENCH_PIN=()
+PEER=()
+if [ -n "${SIOVD_CPUS:-}" ] && [ "$SIOVD_CPUS" != any ]; then
+	SIOVD_PIN=(taskset -c "$SIOVD_CPUS")
+	PEER=(--peer-cpu "$SIOVD_CPUS")
+fi
+if [ -n "${BENCH_CPUS:-}" ] && [ "$BENCH_CPUS" != any ]; then BENCH_PIN=(taskset -c "$BENCH_CPUS"); fi
+"${SIOVD_PIN[@]}" "$SIOVD" --rundir "$RUNDIR" >"$RUNDIR/siovd.log" 2>&1 &
 PID=$!
 "$SIOVCTL" --rundir "$RUNDIR" --timeout 20 ping
 RSS0=$(rss_kib)
@@ -42,12 +64,14 @@ UUID=$(cat /proc/sys/kernel/random/uuid)
 RSS1=$(rss_kib)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "command: $BENCH --socket RUNDIR/vfio-user/$UUID.sock ${BENCH_ARGS:-}"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "pinning: siovd on CPU ${SIOVD_CPUS:-any}, client on CPU ${BENCH_CPUS:-any}"
+echo "command: ${BENCH_PIN[*]} $BENCH --socket RUNDIR/vfio-user/$UUID.sock ${PEER[*]} ${BENCH_ARGS:-}"
 echo
 CSV_ARGS=()
 if [ -n "${BENCH_CSV:-}" ]; then CSV_ARGS=(--csv "$BENCH_CSV"); fi
 # shellcheck disable=SC2086
-"$BENCH" --socket "$RUNDIR/vfio-user/$UUID.sock" ${BENCH_ARGS:-} "${CSV_ARGS[@]}"
+"${BENCH_PIN[@]}" "$BENCH" --socket "$RUNDIR/vfio-user/$UUID.sock" "${PEER[@]}" ${BENCH_ARGS:-} "${CSV_ARGS[@]}"
 
 echo
 echo "siovd CPU while idle (one mdev, no descriptors, after the run): $(idle_cpu 5)% of one core"
