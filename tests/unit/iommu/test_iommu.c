@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "iommu/iommu.h"
+#include "test_thread.h"
 
 #define RID	0x0a00
 #define RID2	0x0a01
@@ -337,42 +338,6 @@ struct window_thread {
 	atomic_int tid;
 };
 
-static char thread_state(int tid)
-{
-	char path[64], buf[256], *p;
-	FILE *fp;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fp = fopen(path, "r");
-	if (!fp)
-		return '?';
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
-
-/* Whether thread @tid sleeps in futex(2), where a contended rwlock waits. */
-static bool in_futex(int tid)
-{
-	char path[64];
-	long nr = -1;
-	FILE *fp;
-
-	if (thread_state(tid) != 'S')
-		return false;
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
-	fp = fopen(path, "r");
-	if (!fp)
-		return false;
-	if (fscanf(fp, "%ld", &nr) != 1)
-		nr = -1;
-	fclose(fp);
-	return nr == SYS_futex;
-}
-
 /*
  * Wait until thread @tid is blocked on a lock: asleep in futex(2) on three
  * looks 20 ms apart (a sanitizer runtime may sleep briefly on its own
@@ -386,7 +351,7 @@ static void wait_blocked(atomic_int *tid, atomic_int *done)
 		int t = atomic_load(tid);
 
 		assert_int_equal(atomic_load(done), 0);
-		seen = t && in_futex(t) ? seen + 1 : 0;
+		seen = t && test_thread_in_futex(t) ? seen + 1 : 0;
 		if (seen == 3)
 			return;
 		usleep(seen ? 20000 : 500);
