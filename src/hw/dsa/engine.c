@@ -277,10 +277,12 @@ static void *engine_main(void *arg)
 		window_close(&w);
 		/*
 		 * Idle: keep polling for SPIN_NS, reading the clock every
-		 * IDLE_YIELD passes. There it also yields: a client waiting for
+		 * IDLE_YIELD passes, and yielding there: a client waiting for
 		 * its completions may share this CPU (a busy machine puts both
-		 * on one), and spinning would keep it from submitting more.
-		 * Nothing else runnable here: the yield returns at once.
+		 * on one), and spinning would keep it from submitting more; on
+		 * a CPU shared with other work, what runs in the gap does not
+		 * preempt the engine later, when it has work. Nothing else
+		 * runnable here: the yield returns at once.
 		 */
 		if (!idle_since) {
 			idle_since = now_ns();
@@ -294,6 +296,8 @@ static void *engine_main(void *arg)
 			sched_yield();
 			continue;
 		}
+		/* nothing held while asleep: no drain waits on a stale announcement */
+		atomic_store_explicit(&e->busy_wq, NULL, memory_order_release);
 		engine_sleep(e, seq, &naps);
 		/* woken without work: one pass, then back to sleep */
 		spins = IDLE_YIELD - 1;

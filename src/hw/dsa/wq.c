@@ -123,18 +123,38 @@ uint32_t dsa_wq_occupancy(struct dsa_wq *wq)
 /*
  * Claim up to @want consecutive cells from the tail with one compare-and-
  * swap (a poller moving several portal slots pays one locked operation).
- * Return: how many were claimed, *@pos_out the first position; 0 when full.
+ *
+ * Full means wq_size descriptors not yet taken by an engine (tail - head),
+ * as the architecture counts WQ occupancy. A cell is reusable only once the
+ * engine that took its previous descriptor has copied it out and released
+ * it, a few instructions after taking it; an engine preempted in between
+ * holds the cell although the WQ has room. Then a producer with @wait (a
+ * trapped submission, which a dedicated WQ may not drop) yields until the
+ * cell is released; the poller does not wait (the slots stay in the page
+ * for its next pass).
+ * Return: how many were claimed, *@pos_out the first; 0 when full.
  */
-static unsigned int ring_reserve(struct dsa_wq *wq, unsigned int want, uint64_t *pos_out)
+static unsigned int ring_reserve(struct dsa_wq *wq, unsigned int want, uint64_t *pos_out,
+				 bool wait)
 {
 	uint64_t pos = atomic_load_explicit(&wq->tail, memory_order_relaxed);
 
-	want = min(want, wq->cap);
 	for (;;) {
-		unsigned int n = 0;
+		uint64_t head = atomic_load_explicit(&wq->head, memory_order_acquire);
+		unsigned int n = 0, room;
 		int64_t dif = 0;
 
-		while (n < want) {
+		if (pos - head >= wq->cap) {
+			/* full, unless @pos was stale */
+			uint64_t now = atomic_load_explicit(&wq->tail, memory_order_relaxed);
+
+			if (now == pos)
+				return 0;
+			pos = now;
+			continue;
+		}
+		room = (unsigned int)(wq->cap - (pos - head));
+		while (n < min(want, room)) {
 			struct dsa_ring_cell *c = &wq->cells[(pos + n) % wq->cap];
 
 			dif = (int64_t)(atomic_load_explicit(&c->seq, memory_order_acquire) -
@@ -152,7 +172,11 @@ static unsigned int ring_reserve(struct dsa_wq *wq, unsigned int want, uint64_t 
 				return n;
 			}
 		} else if (dif < 0) {
-			return 0;
+			/* room, but the cell is still held by the engine that took it */
+			if (!wait)
+				return 0;
+			sched_yield();
+			pos = atomic_load_explicit(&wq->tail, memory_order_relaxed);
 		} else {
 			pos = atomic_load_explicit(&wq->tail, memory_order_relaxed);
 		}
@@ -295,7 +319,7 @@ int dsa_portal_submit(struct dsa_hw *hw, uint64_t off, const void *buf)
 		ret = -EAGAIN;
 		goto out;
 	}
-	if (!ring_reserve(wq, 1, &pos)) {
+	if (!ring_reserve(wq, 1, &pos, true)) {
 		if (wq->dedicated)
 			report_dropped(hw, wq, buf, DSA_SWERR_DWQ_FULL);
 		else
@@ -338,7 +362,7 @@ static unsigned int poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int
 		}
 		if (!full)
 			break;
-		got = ring_reserve(wq, full, &pos);
+		got = ring_reserve(wq, full, &pos, false);
 		for (i = 0; i < got; i++) {
 			uint8_t *slot = base + (size_t)cur * DSA_DESC_SIZE;
 			_Atomic uint64_t *q0 = (_Atomic uint64_t *)(void *)slot;
