@@ -19,8 +19,8 @@
  *     mmap portal + interrupt (IMS)         vs eventfd round trip
  *     trapped portal + polling              vs AF_UNIX socket round trip
  *
- *   bench_vdsa --socket PATH [--quick] [--rounds N] [--only memmove,crc,dif,small]
- *              [--peer-cpu N] [--csv FILE]
+ *   bench_vdsa --socket PATH [--quick] [--rounds N] [--only memmove,crc,dif,small|none]
+ *              [--peer-cpu N] [--siovd-pid PID] [--hold SECONDS] [--csv FILE]
  *
  * Throughput figures keep the WQ full (up to wq_size descriptors in
  * flight, as a driver streaming work does) and run on the same buffers as
@@ -34,9 +34,12 @@
  * the plot. --peer-cpu puts the second thread of the two-thread baselines
  * (ring consumer, eventfd and socket peers) on CPU N: with this program on
  * one CPU and siovd on N, each baseline thread runs where its device
- * counterpart (client, engine) does. Wall-clock figures vary with the
- * machine and its load; the ratios are the point.
+ * counterpart (client, engine) does. --hold keeps the device open, its
+ * portal mapped, for that long before exiting (idle cost with a client).
+ * Wall-clock figures vary with the machine and its load; the ratios are the
+ * point.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <isa-l/crc.h>
@@ -57,7 +60,7 @@
 #define COMP_STRIDE	64	/* completion records, 32-byte aligned */
 #define MAX_ROUNDS	31
 
-enum { FIG_MEMMOVE = 1, FIG_CRC = 2, FIG_DIF = 4, FIG_SMALL = 8, FIG_ALL = 15 };
+enum { FIG_MEMMOVE = 1, FIG_CRC = 2, FIG_DIF = 4, FIG_SMALL = 8, FIG_ALL = 15, FIG_NONE = 16 };
 
 static uint64_t now_ns(void)
 {
@@ -235,8 +238,88 @@ static void fill_dif_check(struct bench *b, struct dsa_hw_desc *d, uint64_t comp
  */
 struct rounds {
 	double dev[MAX_ROUNDS], base[MAX_ROUNDS], ratio[MAX_ROUNDS];
+	/* with --siovd-pid: CPU-time ratio and the engine's runqueue share */
+	double cpu_ratio[MAX_ROUNDS], eng_wait[MAX_ROUNDS], cli_wait[MAX_ROUNDS];
 	unsigned int n;
 };
+
+/*
+ * Where the time goes. The scheduler accounts each thread's time on a CPU
+ * and its time runnable but waiting for one (/proc/.../schedstat). With
+ * siovd's pid (--siovd-pid) each throughput round also reports:
+ *  - the CPU-time ratio: bytes per second of engine CPU time against bytes
+ *    per second of this thread's CPU time in the baseline, which is what
+ *    the engine achieves with the CPU it got (its overhead alone);
+ *  - the engine's runqueue share: of the time it wanted to run during the
+ *    device phase, how much it waited for its CPU (contention).
+ */
+struct cputime {
+	uint64_t run, wait;	/* ns */
+};
+
+static int siovd_pid = -1;
+
+static void schedstat_add(const char *path, struct cputime *t)
+{
+	unsigned long long run, wait;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	if (fscanf(f, "%llu %llu", &run, &wait) == 2) {
+		t->run += run;
+		t->wait += wait;
+	}
+	fclose(f);
+}
+
+/* Summed schedstat of siovd's engine threads (comm "dsa-eng*"). */
+static void engine_time(struct cputime *t)
+{
+	char path[300], comm[32];
+	struct dirent *de;
+	DIR *dir;
+
+	memset(t, 0, sizeof(*t));
+	if (siovd_pid < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/task", siovd_pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", siovd_pid, de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "dsa-eng", 7)) {
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/schedstat", siovd_pid,
+				 de->d_name);
+			schedstat_add(path, t);
+		}
+		fclose(f);
+	}
+	closedir(dir);
+}
+
+/*
+ * This thread: CPU time from its CPU clock (schedstat's lags by up to a
+ * scheduler tick while the thread runs), runqueue wait from schedstat
+ * (updated whenever the thread gets a CPU).
+ */
+static void self_time(struct cputime *t)
+{
+	struct timespec ts;
+
+	memset(t, 0, sizeof(*t));
+	schedstat_add("/proc/thread-self/schedstat", t);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	t->run = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -254,10 +337,13 @@ static double median(const double *v, unsigned int n)
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-/* Repetitions of @size bytes per round: 64 MiB of work (quick: 8 MiB), at least 4. */
+/*
+ * Repetitions of @size bytes per round: 256 MiB of work (quick: 32 MiB), at
+ * least 4, so that a round lasts several scheduler ticks.
+ */
 static unsigned int reps_for(struct bench *b, size_t size)
 {
-	uint64_t target = b->quick ? (8ULL << 20) : (64ULL << 20);
+	uint64_t target = b->quick ? (32ULL << 20) : (256ULL << 20);
 	unsigned int reps = (unsigned int)(target / size);
 
 	return reps < 4 ? 4 : reps;
@@ -288,18 +374,39 @@ static int measure_tput(struct bench *b, const struct job *j, fill_fn f, cpu_fn 
 	if (!time_stream(b, j, 1, f) || !cpu(b, j, 1))
 		return -1;
 	for (r = 0; r < b->rounds; r++) {
-		uint64_t t_dev = 0, t_cpu = 0;
+		struct cputime e0, e1, c0, c1, d0, d1;
+		uint64_t t_dev = 0, t_cpu = 0, e_run;
 
-		if (r % 2)
+		if (r % 2) {
+			self_time(&c0);
 			t_cpu = cpu(b, j, reps);
+			self_time(&c1);
+		}
+		engine_time(&e0);
+		self_time(&d0);
 		t_dev = time_stream(b, j, reps, f);
-		if (!(r % 2))
+		self_time(&d1);
+		/*
+		 * An engine's schedstat is current once it passed through the
+		 * scheduler: an idle engine yields every few microseconds.
+		 */
+		if (siovd_pid >= 0)
+			usleep(200);
+		engine_time(&e1);
+		if (!(r % 2)) {
+			self_time(&c0);
 			t_cpu = cpu(b, j, reps);
+			self_time(&c1);
+		}
 		if (!t_dev || !t_cpu)
 			return -1;
 		out->dev[r] = (double)j->size * reps / t_dev * 1e3;	/* MB/s */
 		out->base[r] = (double)j->size * reps / t_cpu * 1e3;
 		out->ratio[r] = (double)t_cpu / t_dev;
+		e_run = e1.run - e0.run;
+		out->cpu_ratio[r] = e_run ? (double)(c1.run - c0.run) / e_run : 0;
+		out->eng_wait[r] = e_run ? (double)(e1.wait - e0.wait) / (e_run + e1.wait - e0.wait) : 0;
+		out->cli_wait[r] = (double)(d1.wait - d0.wait) / (d1.run - d0.run + d1.wait - d0.wait + 1);
 	}
 	out->n = b->rounds;
 	return 0;
@@ -317,9 +424,17 @@ static void print_tput(struct bench *b, const char *fig, const char *what, size_
 		hi = m->ratio[i] > hi ? m->ratio[i] : hi;
 	}
 	snprintf(label, sizeof(label), "  %s%zu KiB", what, size >> 10);
-	printf("%-34s %14.0f %14.0f %8.2f  (%.2f..%.2f)\n", label, median(m->dev, m->n),
+	printf("%-34s %14.0f %14.0f %8.2f  (%.2f..%.2f)", label, median(m->dev, m->n),
 	       median(m->base, m->n), median(m->ratio, m->n), lo, hi);
+	if (siovd_pid >= 0)
+		printf("  cpu-time %.2f, waited: engine %2.0f%% client %2.0f%%",
+		       median(m->cpu_ratio, m->n), 100 * median(m->eng_wait, m->n),
+		       100 * median(m->cli_wait, m->n));
+	printf("\n");
 	csv_row(b, fig, size, median(m->dev, m->n), median(m->base, m->n), median(m->ratio, m->n));
+	if (b->csv && siovd_pid >= 0)
+		fprintf(b->csv, "%s-cpu,%zu,,,%.3f,%.3f\n", fig, size, median(m->cpu_ratio, m->n),
+			median(m->eng_wait, m->n));
 }
 
 static uint64_t cpu_memcpy(struct bench *b, const struct job *j, unsigned int reps)
@@ -812,17 +927,22 @@ static void bench_small(struct bench *b)
 	free(base);
 }
 
+/* Return: FIG_* bits, FIG_NONE for "none", 0 on an unknown name. */
 static unsigned int parse_only(const char *arg)
 {
 	static const char *const names[] = { "memmove", "crc", "dif", "small" };
 	unsigned int mask = 0, i;
 	char *list = strdup(arg), *save = NULL, *tok;
 
+	if (!strcmp(arg, "none")) {
+		free(list);
+		return FIG_NONE;
+	}
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		for (i = 0; i < 4 && strcmp(tok, names[i]); i++)
 			;
 		if (i == 4) {
-			fprintf(stderr, "bench_vdsa: unknown figure group '%s' (memmove, crc, dif, small)\n",
+			fprintf(stderr, "bench_vdsa: unknown figure group '%s' (memmove, crc, dif, small, none)\n",
 				tok);
 			free(list);
 			return 0;
@@ -842,13 +962,16 @@ int main(int argc, char **argv)
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "peer-cpu", required_argument, NULL, 'p' },
+		{ "siovd-pid", required_argument, NULL, 'i' },
+		{ "hold", required_argument, NULL, 'H' },
 		{ 0 },
 	};
 	struct bench b = { .bufsize = 64 << 20, .only = FIG_ALL };
 	const char *sock = NULL;
+	unsigned int hold = 0;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "s:qc:r:o:p:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:qc:r:o:p:i:H:", opts, NULL)) != -1) {
 		if (c == 's') {
 			sock = optarg;
 		} else if (c == 'q') {
@@ -859,6 +982,10 @@ int main(int argc, char **argv)
 				fprintf(stderr, "bench_vdsa: --rounds takes 1..%d\n", MAX_ROUNDS);
 				return 2;
 			}
+		} else if (c == 'H') {
+			hold = (unsigned int)atoi(optarg);
+		} else if (c == 'i') {
+			siovd_pid = atoi(optarg);
 		} else if (c == 'p') {
 			peer_cpu = atoi(optarg);
 		} else if (c == 'o') {
@@ -877,7 +1004,8 @@ int main(int argc, char **argv)
 	}
 	if (!sock) {
 		fprintf(stderr, "usage: bench_vdsa --socket PATH [--quick] [--rounds N] "
-			"[--only memmove,crc,dif,small] [--peer-cpu N] [--csv FILE]\n");
+			"[--only memmove,crc,dif,small|none] [--peer-cpu N] [--siovd-pid PID] "
+			"[--hold SECONDS] [--csv FILE]\n");
 		return 2;
 	}
 	if (!b.rounds)
@@ -901,7 +1029,12 @@ int main(int argc, char **argv)
 	printf("virtual DSA: WQ size %u, max transfer %u bytes, %u MSI-X vectors\n\n",
 	       b.info->wq_size, b.info->max_xfer_size, b.info->nr_vectors);
 	printf("each figure: median of %u paired rounds (device, then baseline, alternating);\n"
-	       "throughput ratios with the lowest and highest round in brackets\n\n", b.rounds);
+	       "throughput ratios with the lowest and highest round in brackets\n", b.rounds);
+	if (siovd_pid >= 0)
+		printf("cpu-time: the ratio per second of CPU time the engine and this thread got;\n"
+		       "waited: share of runnable time the engine and this client spent waiting\n"
+		       "for a CPU during the device phase\n");
+	printf("\n");
 	if (b.only & FIG_MEMMOVE)
 		bench_memmove(&b);
 	if (b.only & FIG_CRC)
@@ -910,6 +1043,9 @@ int main(int argc, char **argv)
 		bench_dif(&b);
 	if (b.only & FIG_SMALL)
 		bench_small(&b);
+	/* an attached, idle client: what the device costs while nothing happens */
+	if (hold)
+		sleep(hold);
 	if (b.csv)
 		fclose(b.csv);
 	vdsa_dev_close(b.dev);

@@ -5,7 +5,11 @@
 # siovd's CPU use while idle and its memory per mdev.
 #
 #   BENCH_ARGS   extra bench_vdsa arguments (e.g. --quick)
-#   BENCH_CSV    write the figures as CSV to this file
+#   BENCH_RUNS   run bench_vdsa this many times (default 1) and summarize
+#                every figure as the median over the runs
+#   BENCH_CSV    write the figures (medians over the runs) as CSV to this
+#                file: figure,size,siovd,baseline,ratio,cpu_ratio,engine_wait,
+#                runs,per-run ratios (bench/median.awk)
 #   BENCH_PLOT   render them with gnuplot (bench/plot.gp) to this PNG
 #   SIOVD_CPUS   run siovd (and so its engine threads) on this CPU
 #   BENCH_CPUS   run the client (and the baselines' first thread) on this CPU
@@ -16,6 +20,9 @@
 #                SIOVD_CPUS=any BENCH_CPUS=any leaves placement to the
 #                scheduler (on a loaded machine it then often puts the
 #                client and the engine on one CPU).
+#   BENCH_NICE   run siovd and the client (device and baselines alike) at this
+#                nice level, e.g. -10: on a machine shared with other work
+#                this shows what the engine does when it gets its CPU
 set -euo pipefail
 
 BUILD=${1:-build}
@@ -55,6 +62,10 @@ if [ -n "${SIOVD_CPUS:-}" ] && [ "$SIOVD_CPUS" != any ]; then
 	PEER=(--peer-cpu "$SIOVD_CPUS")
 fi
 if [ -n "${BENCH_CPUS:-}" ] && [ "$BENCH_CPUS" != any ]; then BENCH_PIN=(taskset -c "$BENCH_CPUS"); fi
+if [ -n "${BENCH_NICE:-}" ]; then
+	SIOVD_PIN=(nice -n "$BENCH_NICE" "${SIOVD_PIN[@]}")
+	BENCH_PIN=(nice -n "$BENCH_NICE" "${BENCH_PIN[@]}")
+fi
 "${SIOVD_PIN[@]}" "$SIOVD" --rundir "$RUNDIR" >"$RUNDIR/siovd.log" 2>&1 &
 PID=$!
 "$SIOVCTL" --rundir "$RUNDIR" --timeout 20 ping
@@ -65,16 +76,37 @@ RSS1=$(rss_kib)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "pinning: siovd on CPU ${SIOVD_CPUS:-any}, client on CPU ${BENCH_CPUS:-any}"
-echo "command: ${BENCH_PIN[*]} $BENCH --socket RUNDIR/vfio-user/$UUID.sock ${PEER[*]} ${BENCH_ARGS:-}"
+echo "pinning: siovd on CPU ${SIOVD_CPUS:-any}, client on CPU ${BENCH_CPUS:-any}; nice ${BENCH_NICE:-0}"
+echo "command: ${BENCH_PIN[*]} $BENCH --socket RUNDIR/vfio-user/$UUID.sock ${PEER[*]} --siovd-pid PID ${BENCH_ARGS:-}"
 echo
-CSV_ARGS=()
-if [ -n "${BENCH_CSV:-}" ]; then CSV_ARGS=(--csv "$BENCH_CSV"); fi
-# shellcheck disable=SC2086
-"${BENCH_PIN[@]}" "$BENCH" --socket "$RUNDIR/vfio-user/$UUID.sock" "${PEER[@]}" ${BENCH_ARGS:-} "${CSV_ARGS[@]}"
-
+RUNS=${BENCH_RUNS:-1}
+for i in $(seq 1 "$RUNS"); do
+	[ "$RUNS" -gt 1 ] && echo "==== run $i of $RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+	# shellcheck disable=SC2086
+	"${BENCH_PIN[@]}" "$BENCH" --socket "$RUNDIR/vfio-user/$UUID.sock" "${PEER[@]}" \
+		--siovd-pid "$PID" ${BENCH_ARGS:-} --csv "$RUNDIR/run-$i.csv"
+	echo
+done
+awk -F, -f "$(dirname "$0")/../bench/median.awk" "$RUNDIR"/run-*.csv >"$RUNDIR/median.csv"
+if [ "$RUNS" -gt 1 ]; then
+	echo "==== medians over $RUNS runs (ratio: device/baseline, latency: baseline/device)"
+	printf '%-22s %8s %9s %8s  %s\n' figure ratio cpu-time "engine" "per run"
+	printf '%-22s %8s %9s %8s\n' "" "" "" "waited"
+	awk -F, '$2 != 99 {
+		w = $7 == "" ? "" : sprintf("%.0f%%", 100 * $7)
+		printf "%-22s %8.2f %9s %8s  %s\n", $1 " " ($2 >= 1024 ? $2 / 1024 " KiB" : $2),
+		       $5, $6 == "" ? "" : sprintf("%.2f", $6), w, $9
+	}' "$RUNDIR/median.csv"
+	echo
+fi
+if [ -n "${BENCH_CSV:-}" ]; then cp "$RUNDIR/median.csv" "$BENCH_CSV"; fi
 echo
-echo "siovd CPU while idle (one mdev, no descriptors, after the run): $(idle_cpu 5)% of one core"
+echo "siovd CPU while idle (one mdev, no client, after the run): $(idle_cpu 5)% of one core"
+"$BENCH" --socket "$RUNDIR/vfio-user/$UUID.sock" --only none --hold 7 >/dev/null &
+HOLD=$!
+sleep 1
+echo "siovd CPU while idle (one mdev, a client attached with its portal mapped): $(idle_cpu 5)% of one core"
+wait "$HOLD"
 UUID2=$(cat /proc/sys/kernel/random/uuid)
 RSS2=$(rss_kib)
 "$SIOVCTL" --rundir "$RUNDIR" write "$TYPEDIR/create" "$UUID2"
@@ -82,8 +114,8 @@ RSS3=$(rss_kib)
 echo "siovd resident memory: ${RSS0} KiB at start; first mdev +$((RSS1 - RSS0)) KiB;" \
      "second mdev +$((RSS3 - RSS2)) KiB"
 
-if [ -n "${BENCH_PLOT:-}" ] && [ -n "${BENCH_CSV:-}" ] && command -v gnuplot >/dev/null; then
-	grep -v ',99,' "$BENCH_CSV" >"$RUNDIR/p50.csv"
+if [ -n "${BENCH_PLOT:-}" ] && command -v gnuplot >/dev/null; then
+	grep -v ',99,' "$RUNDIR/median.csv" >"$RUNDIR/p50.csv"
 	gnuplot -e "csv='$RUNDIR/p50.csv'; out='$BENCH_PLOT'" "$(dirname "$0")/../bench/plot.gp"
 	echo "plot: $BENCH_PLOT"
 fi
