@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -40,6 +41,7 @@ static int e2e_spawn(struct e2e_daemon *d, const char *const *args)
 	const char *argv[32];
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	int i = 0, fd, tries;
+	pid_t parent;
 
 	if (!siovd)
 		return -ENOENT;
@@ -50,10 +52,18 @@ static int e2e_spawn(struct e2e_daemon *d, const char *const *args)
 	while (args && *args && i < 30)
 		argv[i++] = *args++;
 	argv[i] = NULL;
+	parent = getpid();
 	d->pid = fork();
 	if (d->pid < 0)
 		return -errno;
 	if (!d->pid) {
+		/*
+		 * A test killed or timed out (meson's SIGTERM, a crash under
+		 * ASan) must not leave its daemon running: its engines would
+		 * keep polling and skew every later run on the machine.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(126);
 		fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 		if (fd >= 0) {
 			dup2(fd, 1);

@@ -10,8 +10,10 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -225,6 +227,52 @@ static void test_concurrent_create_remove(void **state)
 	assert_int_equal(e2e_stat(d, "devices"), devices);
 }
 
+/*
+ * A test process that dies without stopping its daemon (killed by meson's
+ * timeout, a crash) takes the daemon with it: no siovd is left to poll
+ * portals and skew later runs on the machine.
+ */
+static void test_harness_death_kills_daemon(void **state)
+{
+	struct e2e_daemon d = { 0 };
+	int pfd[2], status, i;
+	pid_t harness;
+
+	(void)state;
+	/* orphans come to us, so we can see how the daemon ended */
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	assert_int_equal(pipe(pfd), 0);
+	harness = fork();
+	assert_true(harness >= 0);
+	if (!harness) {
+		close(pfd[0]);
+		if (e2e_start(&d, NULL))
+			_exit(1);
+		if (write(pfd[1], &d, sizeof(d)) != sizeof(d))
+			_exit(2);
+		_exit(0);	/* dies with its daemon running */
+	}
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &d, sizeof(d)), sizeof(d));
+	close(pfd[0]);
+	assert_int_equal(waitpid(harness, &status, 0), harness);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(d.pid > 0);
+	/* reparented to us and killed by the parent-death signal (5 s) */
+	for (i = 0; i < 500 && waitpid(d.pid, &status, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (i == 500) {
+		kill(d.pid, SIGKILL);
+		waitpid(d.pid, &status, 0);
+		status = 0;
+	}
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	d.pid = 0;
+	e2e_kill(&d);		/* the run directory */
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +280,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_writes, e2e_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_remove, e2e_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_create_remove, e2e_setup, teardown),
+		cmocka_unit_test(test_harness_death_kills_daemon),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

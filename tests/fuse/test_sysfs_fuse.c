@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -637,13 +638,17 @@ static pid_t serve_in_child(const char *dir)
 {
 	struct statfs sfs = { 0 };
 	struct evloop *l;
-	pid_t pid;
+	pid_t pid, parent;
 	int i;
 
+	parent = getpid();
 	pid = fork();
 	if (pid < 0)
 		return pid;
 	if (!pid) {
+		/* no mount left behind by a killed test */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(1);
 		l = evloop_create();
 		if (!l || !sysfs_fuse_mount(l, dir))
 			_exit(1);
