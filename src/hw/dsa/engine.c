@@ -8,7 +8,8 @@
  * before moving to the next WQ that has work, so under load a WQ of
  * priority p gets p/sum(priorities) of the engine (DSA spec rev 2.0, WQ
  * priority in the group arbitration). Before each pick it moves what clients wrote to the mapped
- * portals of the WQs it polls into their rings.
+ * portals of the WQs it polls into their rings, for each WQ whose ring runs
+ * low.
  *
  * DMA windows. Consecutive descriptors of the same PASID share one iommu
  * window (at most WINDOW_BURST of them): the window is closed when the
@@ -29,7 +30,8 @@
  * those timeouts.
  *
  * Per descriptor the path holds no lock and makes no system call: the
- * poller claims the ring cells for all the full slots of a page with one
+ * poller polls a WQ's pages only when its ring runs low (poll_low()) and
+ * claims the ring cells for all the full slots of a page with one
  * compare-and-swap; an engine announces once that it serves a WQ and keeps
  * the announcement while it takes consecutive descriptors of it (see
  * dsa_ring_dequeue()); the sole engine of a group moves the head with a
@@ -165,6 +167,20 @@ static void engine_exec(struct dsa_engine *e, struct dsa_wq *wq,
 	w->dma = x.dma;		/* block on fault may have reopened it */
 }
 
+/*
+ * Poll @wq's mapped portal pages only when fewer descriptors than this are
+ * queued in its ring (a quarter of the WQ, at least one). Each descriptor
+ * a client writes costs the engine a transfer of the slot's cache line
+ * from the client's CPU and another to hand the slot back; polling once per
+ * descriptor put both on the engine's path, with its stores queued behind
+ * them. Polling in batches lets the transfers of consecutive slots overlap,
+ * and changes no order: what is queued runs before the slots anyway.
+ */
+static inline uint64_t poll_low(const struct dsa_wq *wq)
+{
+	return wq->cap >= 4 ? wq->cap / 4 : 1;
+}
+
 /* Move the next WQ of the weighted round robin into place. */
 static void rr_advance(struct dsa_engine *e)
 {
@@ -185,6 +201,9 @@ static unsigned int engine_pass(struct dsa_engine *e, struct engine_window *w)
 
 		if (wq->poller != e ||
 		    atomic_load_explicit(&wq->state, memory_order_acquire) == DSA_WQ_DISABLED)
+			continue;
+		/* enough queued: the slots wait, to be taken in a batch */
+		if (dsa_wq_occupancy(wq) >= poll_low(wq))
 			continue;
 		/* more than this engine takes now: wake a sleeping peer */
 		if (dsa_portal_poll(e->hw, wq) && g->nr_engines > 1 &&
