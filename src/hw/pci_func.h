@@ -61,10 +61,20 @@ struct pci_func_ops {
 
 	/*
 	 * bar_mmap - memory backing part of a BAR that a driver may map
-	 * (resourceN of sysfs). The fd is owned by the model: callers dup() it
-	 * if they keep it beyond the model's lifetime.
-	 * Return: 0 with @fd and the byte offset @fd_off of @off inside it, or
-	 * -ENODEV when that part of the BAR cannot be mapped.
+	 * (resourceN of sysfs), [@off, @off + @len) with @len > 0.
+	 * The fd is handed on to whoever is allowed that range, an untrusted
+	 * vfio-user client included, and the file offset it is given is only
+	 * advice: the fd must give access to nothing outside the requested
+	 * range rounded out to whole pages (its size, and what it backs,
+	 * end there, and it cannot be grown). A model that cannot keep to
+	 * that for a range refuses it; callers ask for what they will hand
+	 * out, never for more.
+	 * The fd is owned by the model: callers dup() it if they keep it
+	 * beyond the model's lifetime.
+	 * Return: 0 with @fd and the byte offset @fd_off of @off inside it;
+	 * -ENODEV when that part of the BAR cannot be mapped; -EOPNOTSUPP
+	 * when each part could be, but no one file backs the whole range
+	 * (ask for smaller pieces); -EINVAL for an empty range.
 	 */
 	int (*bar_mmap)(void *hw, int bar, uint64_t off, uint64_t len, int *fd, uint64_t *fd_off);
 

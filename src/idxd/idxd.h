@@ -122,8 +122,10 @@ int idxd_wq_submit(struct idxd_wq *wq, const void *desc);
 
 /*
  * idxd_wq_portal_mmap - the fd and byte offset of the WQ's unlimited IMS
- * portal page (DSA_PORTAL_SIZE bytes) for a client to map. The fd stays owned
- * by the PF. Return: 0 or -ENODEV.
+ * portal page (DSA_PORTAL_SIZE bytes) for a client to map. The fd backs that
+ * page alone (no other WQ's portals, no MSI-X portal), so it may be handed
+ * to the client that owns the WQ. The fd stays owned by the PF.
+ * Return: 0, -EINVAL or -ENODEV.
  */
 int idxd_wq_portal_mmap(struct idxd_wq *wq, int *fd, uint64_t *fd_offset);
 

@@ -405,7 +405,8 @@ EXPORT_SYMBOL_NS(idxd_wq_submit, IDXD);
 
 /**
  * idxd_wq_portal_mmap - fd and offset of the WQ's unlimited IMS portal page
- * (DSA_PORTAL_SIZE bytes) for a client to map; the fd stays the PF's.
+ * (DSA_PORTAL_SIZE bytes) for a client to map. Exactly that page is asked
+ * of the PF, whose fd then backs nothing else; the fd stays the PF's.
  * Return: 0, -EINVAL, -ENODEV.
  */
 int idxd_wq_portal_mmap(struct idxd_wq *wq, int *fd, uint64_t *fd_offset)

@@ -243,8 +243,11 @@ void iowrite64(uint64_t val, const struct pci_iomem *io, uint64_t off);
 int iosubmit_cmds512(const struct pci_iomem *io, uint64_t off, const void *desc);
 /*
  * pci_iomem_mmap_fd - the fd and offset that back [@off, @off + @len) of the
- * BAR, for handing to a client that maps it. The fd stays owned by the
- * function. Return: 0 or -ENODEV.
+ * BAR, for handing to a client that maps it. The fd reaches nothing outside
+ * that range rounded out to pages (struct pci_func_ops.bar_mmap), so ask
+ * for exactly what the client may map. The fd stays owned by the function.
+ * Return: 0, -ENODEV (not mappable), -EOPNOTSUPP (no single fd backs the
+ * whole range), -EINVAL (empty range).
  */
 int pci_iomem_mmap_fd(const struct pci_iomem *io, uint64_t off, uint64_t len,
 		      int *fd, uint64_t *fd_off);

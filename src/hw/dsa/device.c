@@ -4,7 +4,9 @@
  * pci_func_ops table, BAR layout and Function Level Reset.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/pci_regs.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -282,20 +284,95 @@ static void dsa_free_tables(struct dsa_hw *hw)
 	free(hw->engines);
 }
 
+/*
+ * Portal page @i (WQ i / 4, page i % 4): a memfd of one page, sealed so that
+ * whoever holds it can neither shrink it (the engines would take SIGBUS
+ * polling it) nor grow it, mapped shared over its place in the reservation
+ * at @base. Return: the fd, or -errno with nothing left behind.
+ */
+static int dsa_portal_page_init(uint8_t *base, unsigned int i)
+{
+	char name[48];
+	void *mem;
+	int fd, ret;
+
+	snprintf(name, sizeof(name), "siovd-dsa-wq%u-portal%u", i / DSA_PORTALS_PER_WQ,
+		 i % DSA_PORTALS_PER_WQ);
+	fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, DSA_PORTAL_SIZE) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
+		goto out_close;
+	mem = mmap(base + (size_t)i * DSA_PORTAL_SIZE, DSA_PORTAL_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_FIXED, fd, 0);
+	if (mem == MAP_FAILED)
+		goto out_close;
+	return fd;
+
+out_close:
+	ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * BAR2 backing (see struct dsa_hw): the portal pages of every WQ, each its
+ * own file, in one contiguous range so that the engines address a page as
+ * hw->portal + offset. The range is reserved inaccessible first and each
+ * page mapped over its part of it. BAR2 past the last WQ's pages (it is
+ * sized to a power of two) has no backing.
+ * Return: 0, or -errno with nothing left behind.
+ */
 static int dsa_portal_init(struct dsa_hw *hw)
 {
-	void *mem;
+	unsigned int i, n = hw->p.num_wqs * DSA_PORTALS_PER_WQ;
+	size_t size = (size_t)n * DSA_PORTAL_SIZE;
+	uint8_t *base;
+	int ret;
 
-	hw->portal_fd = memfd_create("siovd-dsa-portals", MFD_CLOEXEC);
-	if (hw->portal_fd < 0)
-		return -errno;
-	if (ftruncate(hw->portal_fd, (off_t)hw->bar2_size) < 0)
-		return -errno;
-	mem = mmap(NULL, hw->bar2_size, PROT_READ | PROT_WRITE, MAP_SHARED, hw->portal_fd, 0);
-	if (mem == MAP_FAILED)
-		return -errno;
-	hw->portal = mem;
+	hw->portal_fds = calloc(n, sizeof(*hw->portal_fds));
+	if (!hw->portal_fds)
+		return -ENOMEM;
+	base = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED) {
+		ret = -errno;
+		goto out_free_fds;
+	}
+	for (i = 0; i < n; i++) {
+		ret = dsa_portal_page_init(base, i);
+		if (ret < 0)
+			goto out_close_pages;
+		hw->portal_fds[i] = ret;
+	}
+	hw->portal = base;
+	hw->nr_portal_pages = n;
 	return 0;
+
+out_close_pages:
+	while (i--)
+		close(hw->portal_fds[i]);
+	munmap(base, size);
+out_free_fds:
+	free(hw->portal_fds);
+	hw->portal_fds = NULL;
+	return ret;
+}
+
+/* Undoes dsa_portal_init(): the mappings and reservation, then the files. */
+static void dsa_portal_exit(struct dsa_hw *hw)
+{
+	unsigned int i;
+
+	if (!hw->portal)
+		return;
+	munmap(hw->portal, (size_t)hw->nr_portal_pages * DSA_PORTAL_SIZE);
+	for (i = 0; i < hw->nr_portal_pages; i++)
+		close(hw->portal_fds[i]);
+	free(hw->portal_fds);
+	hw->portal_fds = NULL;
+	hw->portal = NULL;
+	hw->nr_portal_pages = 0;
 }
 
 struct dsa_hw *dsa_hw_create(const struct dsa_hw_params *p, struct iommu *iommu,
@@ -317,7 +394,6 @@ struct dsa_hw *dsa_hw_create(const struct dsa_hw_params *p, struct iommu *iommu,
 	hw->iommu = iommu;
 	hw->ir = ir;
 	hw->rid = rid;
-	hw->portal_fd = -1;
 	pthread_mutex_init(&hw->lock, NULL);
 	pthread_mutex_init(&hw->err_lock, NULL);
 
@@ -349,10 +425,7 @@ void dsa_hw_destroy(struct dsa_hw *hw)
 	if (hw->engines && (dsa_dev_enabled(hw) || dsa_dev_halted(hw)))
 		dsa_device_disable_locked(hw, true);
 	pthread_mutex_unlock(&hw->lock);
-	if (hw->portal)
-		munmap(hw->portal, hw->bar2_size);
-	if (hw->portal_fd >= 0)
-		close(hw->portal_fd);
+	dsa_portal_exit(hw);
 	dsa_free_tables(hw);
 	pthread_mutex_destroy(&hw->err_lock);
 	pthread_mutex_destroy(&hw->lock);
@@ -376,7 +449,7 @@ void dsa_hw_reset_locked(struct dsa_hw *hw, bool flr)
 	pci_cfg_reset(&hw->cfg);
 	dsa_cfg_mirror(hw);
 	dsa_irq_tables_reset(hw);
-	memset(hw->portal, 0, hw->bar2_size);
+	memset(hw->portal, 0, (size_t)hw->nr_portal_pages * DSA_PORTAL_SIZE);
 }
 
 /* ---- pci_func_ops ------------------------------------------------------- */
@@ -527,20 +600,36 @@ static int dsa_mmio_write_block(void *opaque, int bar, uint64_t off, const void 
 	return dsa_portal_submit(hw, off, buf);
 }
 
+/*
+ * bar_mmap (see pci_func.h): only BAR2, and only inside one portal page,
+ * which comes with that page's own file: one WQ's page never carries
+ * another's. [@off, @off + @len) spanning pages gets -EOPNOTSUPP (a client
+ * maps the pages it is given one by one), BAR0 and BAR2 past the last
+ * portal page -ENODEV, an empty range -EINVAL. The page is polled from now
+ * on (dsa_portal_mapped()).
+ */
 static int dsa_bar_mmap(void *opaque, int bar, uint64_t off, uint64_t len, int *fd,
 			uint64_t *fd_off)
 {
 	struct dsa_hw *hw = opaque;
+	uint64_t page;
 
 	if (bar != DSA_WQ_BAR || !fd || !fd_off)
 		return -ENODEV;
 	if (off >= hw->bar2_size || len > hw->bar2_size - off)
 		return -ENODEV;
+	if (!len)
+		return -EINVAL;
+	page = off / DSA_PORTAL_SIZE;
+	if ((off + len - 1) / DSA_PORTAL_SIZE != page)
+		return -EOPNOTSUPP;
+	if (page >= hw->nr_portal_pages)
+		return -ENODEV;
 	pthread_mutex_lock(&hw->lock);
 	dsa_portal_mapped(hw, off, len);
 	pthread_mutex_unlock(&hw->lock);
-	*fd = hw->portal_fd;
-	*fd_off = off;
+	*fd = hw->portal_fds[page];
+	*fd_off = off % DSA_PORTAL_SIZE;
 	return 0;
 }
 

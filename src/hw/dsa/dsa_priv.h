@@ -205,8 +205,16 @@ struct dsa_hw {
 	struct dsa_group *groups;
 	struct dsa_engine *engines;
 
-	/* BAR2 backing */
-	int portal_fd;
+	/*
+	 * BAR2 backing: one memfd of DSA_PORTAL_SIZE bytes per portal page
+	 * (@portal_fds[wq * DSA_PORTALS_PER_WQ + page]), each mapped shared at
+	 * its place in one contiguous reservation @portal of @nr_portal_pages
+	 * pages. A page's fd is what bar_mmap hands out for it: a client
+	 * holding it reaches that page and no other. Set up by
+	 * dsa_hw_create(), released by dsa_hw_destroy().
+	 */
+	unsigned int nr_portal_pages;
+	int *portal_fds;
 	uint8_t *portal;
 };
 

@@ -19,8 +19,12 @@
  *    requester id.
  *  - BARs: trapped 1/2/4/8-byte accesses go to the function's MMIO; a
  *    64-byte write is one posted 64-byte write (a DSA portal takes
- *    descriptors that way); every BAR the function can map is offered for
- *    mmap whole.
+ *    descriptors that way). A region travels to the client with one fd,
+ *    and that fd reaches nothing but what it was asked for
+ *    (pci_func_ops.bar_mmap), so a BAR is offered for mmap whole when one
+ *    file of the function backs it whole, else only its first page when
+ *    one backs that (a DSA backs each portal page with a file of its own:
+ *    BAR2 offers WQ 0's unlimited MSI-X portal, the rest is trapped).
  *  - MSI-X: at open the function's vectors are allocated in the host's
  *    MSI-X domain, masked; SET_IRQS points a vector's IRTE straight at the
  *    client's eventfd and unmasks it (no siovd code per interrupt); the
@@ -54,6 +58,8 @@
  * struct vfio_pci_device - one assigned function.
  * @core: vfio-pci-core state (first: vfio_alloc_device()).
  * @pdev: the function; @bar: its mapped BARs.
+ * @mmap_len: bytes from the start of each BAR that one fd of the function
+ *	backs, offered for mmap; 0 = trapped only.
  * @nvec: MSI-X vectors; @irq_on: vectors allocated (between open and close).
  * @dom: the session's DMA domain while attached.
  */
@@ -61,6 +67,7 @@ struct vfio_pci_device {
 	struct vfio_pci_core_device core;
 	struct pci_dev *pdev;
 	struct pci_iomem *bar[VFIO_PCI_NUM_BARS];
+	uint64_t mmap_len[VFIO_PCI_NUM_BARS];
 	unsigned int nvec;
 	bool irq_on;
 	struct iommu_domain *dom;
@@ -116,9 +123,9 @@ static ssize_t vfio_pci_bar_rw(struct vfio_pci_core_device *core, unsigned int i
 static int vfio_pci_bar_mmap(struct vfio_pci_core_device *core, unsigned int index,
 			     int *fd, uint64_t *fd_offset)
 {
-	struct pci_iomem *io = to_vpci(core)->bar[index];
+	struct vfio_pci_device *vp = to_vpci(core);
 
-	return pci_iomem_mmap_fd(io, 0, io->len, fd, fd_offset);
+	return pci_iomem_mmap_fd(vp->bar[index], 0, vp->mmap_len[index], fd, fd_offset);
 }
 
 static const struct vfio_pci_regops vfio_pci_bar_regops = {
@@ -177,13 +184,30 @@ static const struct vfio_pci_core_irq_ops vfio_pci_irq_ops = {
 
 /* ---- composing the virtual function ------------------------------------------------ */
 
+/*
+ * How much of @io, from its start, one fd of the function backs: all of
+ * it, else its first page (the function backs pages with files of their
+ * own), else nothing.
+ */
+static uint64_t vfio_pci_mmap_len(struct pci_iomem *io)
+{
+	uint64_t off;
+	int fd, rc;
+
+	rc = pci_iomem_mmap_fd(io, 0, io->len, &fd, &off);
+	if (!rc)
+		return io->len;
+	if (rc != -EOPNOTSUPP || io->len < SIOVD_PAGE_SIZE)
+		return 0;
+	return pci_iomem_mmap_fd(io, 0, SIOVD_PAGE_SIZE, &fd, &off) ? 0 : SIOVD_PAGE_SIZE;
+}
+
 static int vfio_pci_setup_bars(struct vfio_pci_device *vp)
 {
 	struct pci_dev *pdev = vp->pdev;
 	unsigned long flags;
 	unsigned int bar;
-	int fd, rc;
-	uint64_t off;
+	int rc;
 
 	for (bar = 0; bar < VFIO_PCI_NUM_BARS; bar++) {
 		flags = pci_resource_flags(pdev, (int)bar);
@@ -192,11 +216,12 @@ static int vfio_pci_setup_bars(struct vfio_pci_device *vp)
 		vp->bar[bar] = pci_iomap(pdev, (int)bar, 0);
 		if (!vp->bar[bar])
 			return -errno;
-		rc = pci_iomem_mmap_fd(vp->bar[bar], 0, vp->bar[bar]->len, &fd, &off);
+		vp->mmap_len[bar] = vfio_pci_mmap_len(vp->bar[bar]);
 		rc = vfio_pci_core_setup_bar(&vp->core, bar, vp->bar[bar]->len,
 					     (flags & IORESOURCE_MEM_64 ? VFIO_PCI_BAR_64BIT : 0) |
 					     (flags & IORESOURCE_PREFETCH ? VFIO_PCI_BAR_PREFETCH : 0),
-					     rc ? &vfio_pci_bar_regops : &vfio_pci_bar_mmap_regops);
+					     vp->mmap_len[bar] ? &vfio_pci_bar_mmap_regops :
+								 &vfio_pci_bar_regops);
 		if (rc)
 			return rc;
 		if (flags & IORESOURCE_MEM_64)
@@ -205,7 +230,10 @@ static int vfio_pci_setup_bars(struct vfio_pci_device *vp)
 	return 0;
 }
 
-/* The mappable BARs whole, except the page(s) holding the MSI-X table/PBA. */
+/*
+ * What each mappable BAR's fd backs (vfio_pci_mmap_len()); nothing of a BAR
+ * holding the MSI-X table or PBA.
+ */
 static int vfio_pci_setup_mmaps(struct vfio_pci_device *vp, unsigned int tbar,
 				unsigned int pbar)
 {
@@ -218,7 +246,7 @@ static int vfio_pci_setup_mmaps(struct vfio_pci_device *vp, unsigned int tbar,
 		if (!r->size || !(r->flags & VFIO_REGION_INFO_FLAG_MMAP) ||
 		    (vp->nvec && (bar == tbar || bar == pbar)))
 			continue;
-		rc = vfio_pci_core_add_sparse_mmap(&vp->core, bar, 0, r->size);
+		rc = vfio_pci_core_add_sparse_mmap(&vp->core, bar, 0, vp->mmap_len[bar]);
 		if (rc)
 			return rc;
 	}

@@ -73,6 +73,21 @@ void h_teardown(struct harness *h)
 	munmap(h->mem, H_MEM_SIZE);
 }
 
+uint8_t *h_map_portal(struct harness *h, unsigned int wq, unsigned int page)
+{
+	uint64_t off = dsa_portal_offset(wq, DSA_PORTAL_UNLIMITED, DSA_IRQ_MSIX) +
+		       (uint64_t)page * DSA_PORTAL_SIZE;
+	uint64_t fd_off;
+	void *p;
+	int fd;
+
+	assert_int_equal(h->ops->bar_mmap(h->hw, DSA_WQ_BAR, off, DSA_PORTAL_SIZE, &fd, &fd_off),
+			 0);
+	p = mmap(NULL, DSA_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)fd_off);
+	assert_true(p != MAP_FAILED);
+	return p;
+}
+
 uint32_t h_cfg_rd(struct harness *h, unsigned int off, unsigned int len)
 {
 	uint32_t v = 0;

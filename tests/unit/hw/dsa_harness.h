@@ -111,6 +111,13 @@ static inline void *h_ptr(struct harness *h, uint64_t off) { return h->mem + off
 int h_submit(struct harness *h, unsigned int wq, unsigned int page, const struct dsa_hw_desc *d);
 
 /*
+ * Map portal page @page (0..3) of WQ @wq as a driver would: bar_mmap for
+ * that page alone, then mmap of the fd it hands out. Asserts success.
+ * Undone by munmap(ptr, DSA_PORTAL_SIZE).
+ */
+uint8_t *h_map_portal(struct harness *h, unsigned int wq, unsigned int page);
+
+/*
  * Hold the engine serving WQ @wq: submit (trapped, portal page 0) a
  * block-on-fault fill of H_HOLE with its record at @cr, and return once an
  * engine has taken it; it waits there until h_unblock(). @pasid is the

@@ -591,15 +591,11 @@ static void test_drain_under_flood(void **state)
 {
 	struct harness *h = *state;
 	struct flooder f = { .h = h };
-	uint64_t fd_off;
 	pthread_t t;
 	unsigned int i;
-	int fd;
 
 	h_start(h, 1, 16, 1);
-	assert_int_equal(h->ops->bar_mmap(h->hw, DSA_WQ_BAR, 0, 16384, &fd, &fd_off), 0);
-	f.page = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)fd_off);
-	assert_true(f.page != MAP_FAILED);
+	f.page = h_map_portal(h, 0, 0);
 	pthread_create(&t, NULL, flood, &f);
 	for (i = 0; i < 20; i++) {
 		assert_int_equal(h_cmd(h, IDXD_CMD_DRAIN_WQ, idxd_wq_mask_operand(0)), 0);
@@ -609,7 +605,7 @@ static void test_drain_under_flood(void **state)
 	atomic_store(&f.stop, 1);
 	pthread_join(t, NULL);
 	assert_true(f.sent > 0);
-	munmap(f.page, 16384);
+	munmap(f.page, DSA_PORTAL_SIZE);
 }
 
 /*

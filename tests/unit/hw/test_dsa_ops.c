@@ -933,65 +933,29 @@ static void mmap_submit(uint8_t *slot, const struct dsa_hw_desc *d)
 static void test_mmap_portal(void **state)
 {
 	struct harness *h = *state;
-	uint64_t fd_off;
-	uint8_t *bar2;
+	uint8_t *page0, *page1;
 	struct dsa_hw_desc d;
 	unsigned int i;
-	int fd;
 
-	assert_int_equal(h->ops->bar_mmap(h->hw, DSA_WQ_BAR, 0, 16384, &fd, &fd_off), 0);
-	bar2 = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)fd_off);
-	assert_true(bar2 != MAP_FAILED);
+	page0 = h_map_portal(h, 0, 0);
 
 	/* 70 descriptors: the cursor wraps from slot 63 to slot 0 */
 	for (i = 0; i < 70; i++) {
 		h_desc(h, &d, DSA_OPCODE_NOOP, rec(h, i));
-		mmap_submit(bar2 + (i % 64) * 64, &d);
+		mmap_submit(page0 + (i % 64) * 64, &d);
 		assert_int_equal(h_wait(rec(h, i)), DSA_COMP_SUCCESS);
 	}
 	/* consumed slots are handed back zeroed */
-	for (i = 0; i < 64 * 64; i++)
-		assert_int_equal(bar2[i], 0);
+	for (i = 0; i < DSA_PORTAL_SIZE; i++)
+		assert_int_equal(page0[i], 0);
 
 	/* each portal page has its own cursor: the IMS page starts at slot 0 */
+	page1 = h_map_portal(h, 0, 1);
 	h_desc(h, &d, DSA_OPCODE_NOOP, rec(h, 100));
-	mmap_submit(bar2 + 4096, &d);
+	mmap_submit(page1, &d);
 	assert_int_equal(h_wait(rec(h, 100)), DSA_COMP_SUCCESS);
-	munmap(bar2, 16384);
-}
-
-/*
- * The device polls only the portal pages it handed out through bar_mmap: a
- * descriptor stored, through the same memfd, into a page never handed out
- * is not taken (a drain does not wait for it either) until that page is
- * handed out.
- */
-static void test_mmap_portal_handed_out(void **state)
-{
-	struct harness *h = *state;
-	uint64_t fd_off;
-	uint8_t *bar2;
-	struct dsa_hw_desc d;
-	int fd;
-
-	assert_int_equal(h->ops->bar_mmap(h->hw, DSA_WQ_BAR, 0, 4096, &fd, &fd_off), 0);
-	/* the memfd is all of BAR2: map the WQ's four pages anyway */
-	bar2 = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)fd_off);
-	assert_true(bar2 != MAP_FAILED);
-
-	h_desc(h, &d, DSA_OPCODE_NOOP, rec(h, 1));
-	mmap_submit(bar2 + 4096, &d);		/* page 1: not handed out */
-	h_desc(h, &d, DSA_OPCODE_NOOP, rec(h, 0));
-	mmap_submit(bar2, &d);			/* page 0: handed out */
-	assert_int_equal(h_wait(rec(h, 0)), DSA_COMP_SUCCESS);
-	assert_int_equal(h_cmd_err(h, IDXD_CMD_DRAIN_WQ, 1), IDXD_CMDSTS_SUCCESS);
-	assert_int_equal(rec(h, 1)->status, 0);
-	assert_int_not_equal(*(volatile uint64_t *)(bar2 + 4096), 0);
-
-	/* handed out now: the descriptor waiting there runs */
-	assert_int_equal(h->ops->bar_mmap(h->hw, DSA_WQ_BAR, 4096, 4096, &fd, &fd_off), 0);
-	assert_int_equal(h_wait(rec(h, 1)), DSA_COMP_SUCCESS);
-	munmap(bar2, 16384);
+	munmap(page1, DSA_PORTAL_SIZE);
+	munmap(page0, DSA_PORTAL_SIZE);
 }
 
 int main(void)
@@ -1020,7 +984,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wq_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_swq_full_and_threshold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mmap_portal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mmap_portal_handed_out, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("dsa_ops", tests, NULL, NULL);

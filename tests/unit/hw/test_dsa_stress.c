@@ -134,10 +134,10 @@ static void test_stress_both_paths(void **state)
 	pthread_t t[NSUB];
 	struct msi_msg msg;
 	union wqcfg c;
-	uint64_t fd_off, irqs = 0;
-	uint8_t *bar2;
+	uint64_t irqs = 0;
+	uint8_t *pages[3];
 	unsigned int i, w, bad_status = 0, bad_data = 0;
-	int efd, fd;
+	int efd;
 
 	dsa_hw_params_default(&p);
 	h_setup(&h, &p);
@@ -153,18 +153,19 @@ static void test_stress_both_paths(void **state)
 	h_msix_program(&h, 1, &msg);
 	assert_int_equal(h_cmd(&h, IDXD_CMD_REQUEST_INT_HANDLE, 1), 1 << 8);
 
-	assert_int_equal(h.ops->bar_mmap(h.hw, DSA_WQ_BAR, 0, 4 * 16384, &fd, &fd_off), 0);
-	bar2 = mmap(NULL, 4 * 16384, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)fd_off);
-	assert_true(bar2 != MAP_FAILED);
+	/* each portal page comes on its own */
+	pages[0] = h_map_portal(&h, 1, 0);
+	pages[1] = h_map_portal(&h, 1, 2);
+	pages[2] = h_map_portal(&h, 3, 0);
 
 	/* trapped: two threads share WQ 0, one on WQ 2 (limited portal page) */
 	sub[0] = (struct submitter){ .h = &h, .id = 0, .wq = 0, .page = 0 };
 	sub[1] = (struct submitter){ .h = &h, .id = 1, .wq = 0, .page = 0 };
 	sub[2] = (struct submitter){ .h = &h, .id = 2, .wq = 2, .page = 2 };
 	/* mapped: two pages of WQ 1, one page of WQ 3 */
-	sub[3] = (struct submitter){ .h = &h, .id = 3, .portal = bar2 + 1 * 16384 + 0 * 4096 };
-	sub[4] = (struct submitter){ .h = &h, .id = 4, .portal = bar2 + 1 * 16384 + 2 * 4096 };
-	sub[5] = (struct submitter){ .h = &h, .id = 5, .portal = bar2 + 3 * 16384 + 0 * 4096 };
+	sub[3] = (struct submitter){ .h = &h, .id = 3, .portal = pages[0] };
+	sub[4] = (struct submitter){ .h = &h, .id = 4, .portal = pages[1] };
+	sub[5] = (struct submitter){ .h = &h, .id = 5, .portal = pages[2] };
 	for (i = 0; i < NSUB; i++)
 		pthread_create(&t[i], NULL, submit_loop, &sub[i]);
 	for (i = 0; i < NSUB; i++)
@@ -213,10 +214,11 @@ static void test_stress_both_paths(void **state)
 	assert_int_equal(st.blocked, 0);
 	assert_int_equal(h_rd64(&h, IDXD_SWERR_OFFSET) & IDXD_SWERR_VALID, 0);
 	/* mapped portals all handed back */
-	for (i = 0; i < 4 * 16384; i += 8)
-		assert_int_equal(*(uint64_t *)(bar2 + i), 0);
-
-	munmap(bar2, 4 * 16384);
+	for (w = 0; w < 3; w++) {
+		for (i = 0; i < DSA_PORTAL_SIZE; i += 8)
+			assert_int_equal(*(uint64_t *)(pages[w] + i), 0);
+		munmap(pages[w], DSA_PORTAL_SIZE);
+	}
 	close(efd);
 	h_teardown(&h);
 }
