@@ -18,11 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <isa-l.h>
 
 #include "e2e.h"
+#include "spec/dsa.h"
 #include "vdsa.h"
 
 #define PF		"0000:00:0a.0"
@@ -49,6 +51,32 @@ static int run_desc(struct vdsa_dev *dev, struct dsa_hw_desc *d,
 	return vdsa_wait(dev, cr, wait, 5000);
 }
 
+/*
+ * What the client may map: nothing of BAR0 (trapped); of BAR2 only WQ 0's
+ * unlimited MSI-X portal, through a file of that one page (every portal
+ * page of the PF is a file of its own and a region travels with one fd:
+ * the other pages are trapped).
+ */
+static void check_mmaps(struct vdsa_conn *conn)
+{
+	const struct vdsa_region *r;
+	struct stat st;
+
+	assert_int_equal(vdsa_conn_region_info(conn, VFIO_PCI_BAR0_REGION_INDEX, &r), 0);
+	assert_false(r->flags & VFIO_REGION_INFO_FLAG_MMAP);
+	assert_int_equal(r->nr_areas, 0);
+	assert_int_equal(vdsa_conn_region_info(conn, VFIO_PCI_BAR2_REGION_INDEX, &r), 0);
+	assert_true(r->flags & VFIO_REGION_INFO_FLAG_MMAP);
+	assert_int_equal(r->size, 8 * DSA_PORTALS_PER_WQ * DSA_PORTAL_SIZE);
+	assert_int_equal(r->nr_areas, 1);
+	assert_int_equal(r->areas[0].offset, 0);
+	assert_int_equal(r->areas[0].size, DSA_PORTAL_SIZE);
+	assert_true(r->fd >= 0);
+	assert_int_equal(r->fd_offset, 0);
+	assert_int_equal(fstat(r->fd, &st), 0);
+	assert_int_equal(st.st_size, DSA_PORTAL_SIZE);
+}
+
 /* Bring the whole PF up in PF mode and verify MEMMOVE and CRC_GEN. */
 static void pf_workload(const char *sock)
 {
@@ -68,6 +96,7 @@ static void pf_workload(const char *sock)
 	assert_int_equal(vdsa_pf_open(conn, &cfg, &dev), 0);
 	assert_int_equal(vdsa_dev_info(dev)->wq_size, 32);
 	assert_true(vdsa_dev_info(dev)->portal_mmap);
+	check_mmaps(conn);
 	assert_int_equal(vdsa_buf_alloc(conn, 1 << 16, &buf), 0);
 	assert_int_equal(vdsa_buf_alloc(conn, 4096, &comp), 0);
 	cr = comp->va;

@@ -11,6 +11,9 @@
  *  - a client cannot raise the other mdev's interrupts with its handle;
  *  - a client cannot reach PF registers: regions end where the virtual
  *    device ends, the configuration it sees is read-only;
+ *  - the BAR2 fd a client is handed backs its own portal page and nothing
+ *    else: no file offset reaches another mdev's (or the host's) portal,
+ *    and the file can be neither grown nor shrunk;
  *  - DMA_UNMAP while descriptors are in flight: nothing is written to the
  *    range once the unmap has returned;
  *  - sockets are 0600 and the peer's credentials are logged.
@@ -18,13 +21,17 @@
 #include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -344,6 +351,131 @@ static void test_pf_unreachable(void **state)
 	client_close(&c);
 }
 
+#define SWEEP_PAGES	64	/* file offsets tried: twice the PF's BAR2 */
+#define SWEEP_COMP	0x800	/* completion record of the sweep's descriptors */
+
+/*
+ * In a child (a page the file does not back is SIGBUS on touch): map the
+ * page at file offset @off of @fd and write @d into every free slot of it.
+ * Return: true when the page could be written, false when it could not be
+ * mapped or touched.
+ */
+static bool poke_page(int fd, off_t off, const struct dsa_hw_desc *d)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		unsigned int i;
+		uint64_t first;
+		uint8_t *p;
+
+		/* die of it: cmocka's handler would go on with the tests here */
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGSEGV, SIG_DFL);
+		p = mmap(NULL, DSA_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+		if (p == MAP_FAILED)
+			_exit(2);
+		memcpy(&first, d, 8);
+		for (i = 0; i < DSA_PORTAL_SIZE / DSA_DESC_SIZE; i++) {
+			uint8_t *slot = p + i * DSA_DESC_SIZE;
+			_Atomic uint64_t *q0 = (_Atomic uint64_t *)(void *)slot;
+
+			if (atomic_load_explicit(q0, memory_order_acquire))
+				continue;
+			memcpy(slot + 8, (const uint8_t *)d + 8, DSA_DESC_SIZE - 8);
+			atomic_store_explicit(q0, first, memory_order_release);
+		}
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status)) {
+		assert_int_equal(WTERMSIG(status), SIGBUS);
+		return false;
+	}
+	assert_true(WIFEXITED(status));
+	assert_true(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2);
+	return WEXITSTATUS(status) == 0;
+}
+
+static bool all_bytes(const void *p, uint8_t v, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != v)
+			return false;
+	return true;
+}
+
+/*
+ * Client A holds the fd of its BAR2 region (vfio-user REGION_INFO). It is a
+ * file of one page, sealed. Through every file offset it tries (any page
+ * the file might back: another mdev's portal, the host's, an MSI-X portal),
+ * A writes FILL descriptors aimed at the IOVA where B keeps its buffer (the
+ * two clients' maps have the same layout, so the same IOVA is A's buffer on
+ * A's own WQ). Only A's own page takes them, A's buffer is filled (the
+ * descriptors work), and B's buffer and records stay as they were while B's
+ * page is polled (B's client mapped it).
+ */
+static void test_portal_fd_confined(void **state)
+{
+	static struct e2e_client a, b;
+	const struct vdsa_region *r;
+	struct dsa_hw_desc desc;
+	unsigned int page, reached = 0, i;
+	uint8_t *acomp, *bcomp;
+	struct stat st;
+
+	client_open(&a, sock_a);
+	client_open(&b, sock_b);
+	assert_true(vdsa_dev_info(b.dev)->portal_mmap);
+	assert_int_equal(a.buf->iova, b.buf->iova);
+	assert_int_equal(a.comp->iova, b.comp->iova);
+	acomp = (uint8_t *)a.comp->va + SWEEP_COMP;
+	bcomp = (uint8_t *)b.comp->va + SWEEP_COMP;
+	memset(a.buf->va, 0, 4096);
+	memset(b.buf->va, 0xb0, 4096);
+	memset(acomp, 0, 32);
+	memset(bcomp, 0, 32);
+
+	assert_int_equal(vdsa_conn_region_info(a.conn, VFIO_PCI_BAR2_REGION_INDEX, &r), 0);
+	assert_true(r->fd >= 0);
+	assert_int_equal(r->fd_offset, 0);
+	assert_int_equal(fstat(r->fd, &st), 0);
+	assert_int_equal(st.st_size, DSA_PORTAL_SIZE);
+	assert_int_equal(ftruncate(r->fd, (off_t)SWEEP_PAGES * DSA_PORTAL_SIZE), -1);
+	assert_int_equal(errno, EPERM);
+	assert_int_equal(ftruncate(r->fd, 0), -1);
+	assert_int_equal(errno, EPERM);
+
+	vdsa_desc_fill(&desc, b.comp->iova + SWEEP_COMP, b.buf->iova, 0x5a5a5a5a5a5a5a5aULL,
+		       4096);
+	for (page = 0; page < SWEEP_PAGES; page++)
+		if (poke_page(r->fd, (off_t)page * DSA_PORTAL_SIZE, &desc)) {
+			assert_int_equal(page, 0);
+			reached++;
+		}
+	assert_int_equal(reached, 1);
+
+	/* A's own page ran them: A's buffer */
+	for (i = 0; i < 500 && !all_bytes(a.buf->va, 0x5a, 4096); i++)
+		usleep(10000);
+	assert_true(all_bytes(a.buf->va, 0x5a, 4096));
+	assert_int_equal(((struct dsa_completion_record *)acomp)->status, DSA_COMP_SUCCESS);
+	/* and nothing of B's, however long we wait */
+	for (i = 0; i < 50; i++) {
+		assert_true(all_bytes(b.buf->va, 0xb0, 4096));
+		assert_true(all_bytes(bcomp, 0, 32));
+		usleep(10000);
+	}
+	client_close(&a);
+	client_close(&b);
+}
+
 static void test_unmap_while_in_flight(void **state)
 {
 	static struct e2e_client c;
@@ -453,6 +585,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_dwq_ignores_pasid_and_priv, close_leftovers),
 		cmocka_unit_test_teardown(test_no_foreign_interrupts, close_leftovers),
 		cmocka_unit_test_teardown(test_pf_unreachable, close_leftovers),
+		cmocka_unit_test_teardown(test_portal_fd_confined, close_leftovers),
 		cmocka_unit_test_teardown(test_unmap_while_in_flight, close_leftovers),
 		cmocka_unit_test_teardown(test_memory_cannot_shrink, close_leftovers),
 		cmocka_unit_test_teardown(test_socket_mode_and_peer, close_leftovers),

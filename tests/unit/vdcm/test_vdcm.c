@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -584,6 +585,14 @@ static void test_memmove_trapped_and_mmap(void **state)
 
 	/* mmap'ed: page 0 is the PF's IMS portal of our WQ */
 	assert_int_equal(v->ops->region_mmap(v, VFIO_PCI_BAR2_REGION_INDEX, &fd, &fd_off), 0);
+	/* the fd is that page's own file: the client reaches no other portal */
+	{
+		struct stat st;
+
+		assert_int_equal(fd_off, 0);
+		assert_int_equal(fstat(fd, &st), 0);
+		assert_int_equal(st.st_size, DSA_PORTAL_SIZE);
+	}
 	portal = mmap(NULL, DSA_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)fd_off);
 	assert_true(portal != MAP_FAILED);
 	fill_src(2);
