@@ -195,6 +195,33 @@ static void put_be32(uint8_t *b, uint32_t v)
 }
 
 /*
+ * Copy one block. The sizes are the four DIF block sizes, each a constant
+ * here so that the compiler inlines the copy (a string move) instead of
+ * calling memcpy(): a protected block lands 8 bytes further in the
+ * destination than in the source for each block before it, and with
+ * source and destination that close modulo 4 KiB the library's vector loop
+ * stalls on false store-to-load dependencies (4 KiB aliasing), which cost
+ * DIF Insert and Strip more than half their speed here.
+ */
+static inline void block_copy(uint8_t *dst, const uint8_t *src, uint32_t bs)
+{
+	switch (bs) {
+	case 512:
+		memcpy(dst, src, 512);
+		break;
+	case 520:
+		memcpy(dst, src, 520);
+		break;
+	case 4096:
+		memcpy(dst, src, 4096);
+		break;
+	default:
+		memcpy(dst, src, 4104);
+		break;
+	}
+}
+
+/*
  * The guard of a block, copying its data to @dst when not NULL. A copy and
  * ISA-L's crc16_t10dif() run at about twice the speed of its
  * crc16_t10dif_copy() on current cores (the block is in L1 for the second
@@ -206,7 +233,7 @@ static uint16_t guard_of(const struct dif_op *p, uint8_t *dst, const uint8_t *sr
 	uint16_t crc;
 
 	if (dst)
-		memcpy(dst, src, p->bs);
+		block_copy(dst, src, p->bs);
 	crc = crc16_t10dif(init, src, p->bs);
 	return (p->flags & DSA_DIF_FLAG_INVERT_CRC_RESULT) ? (uint16_t)~crc : crc;
 }
