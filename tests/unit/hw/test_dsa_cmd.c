@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "dsa_harness.h"
+#include "test_thread.h"
 
 static int setup(void **state)
 {
@@ -340,23 +341,6 @@ static void *park_unmap(void *arg)
 	return NULL;
 }
 
-static char task_state(int tid)
-{
-	char path[64], buf[256], *p;
-	FILE *fp;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fp = fopen(path, "r");
-	if (!fp)
-		return '?';
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
-
 static void wait_sleeping(atomic_int *tid)
 {
 	int i;
@@ -364,7 +348,7 @@ static void wait_sleeping(atomic_int *tid)
 	for (i = 0; i < 40000; i++) {
 		int t = atomic_load(tid);
 
-		if (t && task_state(t) == 'S')
+		if (t && test_thread_state(t) == 'S')
 			return;
 		usleep(500);
 	}
