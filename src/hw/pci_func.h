@@ -69,14 +69,43 @@ struct pci_func_ops {
 	 * end there, and it cannot be grown). A model that cannot keep to
 	 * that for a range refuses it; callers ask for what they will hand
 	 * out, never for more.
-	 * The fd is owned by the model: callers dup() it if they keep it
-	 * beyond the model's lifetime.
+	 * The fd is owned by the model and stays valid until bar_revoke of
+	 * that range or the model's end: callers dup() it if they keep it
+	 * longer (the transport does as it sends it).
+	 * A model that implements bar_mmap implements bar_revoke too.
 	 * Return: 0 with @fd and the byte offset @fd_off of @off inside it;
 	 * -ENODEV when that part of the BAR cannot be mapped; -EOPNOTSUPP
 	 * when each part could be, but no one file backs the whole range
-	 * (ask for smaller pieces); -EINVAL for an empty range.
+	 * (ask for smaller pieces); -EINVAL for an empty range; another
+	 * -errno (-EMFILE, -ENOMEM) when a revoked range's new backing
+	 * cannot be made (see bar_revoke).
 	 */
 	int (*bar_mmap)(void *hw, int bar, uint64_t off, uint64_t len, int *fd, uint64_t *fd_off);
+
+	/*
+	 * bar_revoke - take back what bar_mmap handed out for [@off, @off +
+	 * @len), a range bar_mmap takes (one file's). The kernel zaps a BAR's
+	 * user mappings when a VFIO device is closed; a model cannot reach
+	 * into its clients' address spaces, so it swaps the backing instead:
+	 * once this returns, nothing written through a mapping of a file
+	 * handed out before reaches the function, however long its holders
+	 * keep it, and that file is never handed out again. The range gets a
+	 * new, empty file, which the next bar_mmap hands out; the model
+	 * closes its fd of the old one (a copy someone kept reaches only the
+	 * dead file). What the old file held that the function had not yet
+	 * taken is dropped. Anything the model keeps per range (a portal's
+	 * position) starts afresh: see the model's documentation.
+	 * Callers revoke when whoever was given the range loses it (its
+	 * client disconnects, its device goes away), never on a reset of a
+	 * client that stays: a VMM maps regions once.
+	 * Return: 0; -ENOENT when nothing was handed out for the range since
+	 * the model was created or since its last revoke (nothing to do);
+	 * -ENODEV, -EOPNOTSUPP, -EINVAL as bar_mmap; another -errno (-EMFILE,
+	 * -ENOMEM) when the new file cannot be made: the old one is already
+	 * cut off from the function and is not handed out again, and the
+	 * next bar_mmap of the range (or bar_revoke) tries again.
+	 */
+	int (*bar_revoke)(void *hw, int bar, uint64_t off, uint64_t len);
 
 	/* bar_info - size and type of a BAR. Return: 0 or -EINVAL. */
 	int (*bar_info)(void *hw, int bar, struct pci_func_bar_info *info);

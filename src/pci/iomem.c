@@ -133,3 +133,12 @@ int pci_iomem_mmap_fd(const struct pci_iomem *io, uint64_t off, uint64_t len,
 		return -ENODEV;
 	return pdev->ops->bar_mmap(pdev->hw, io->bar, off, len, fd, fd_off);
 }
+
+int pci_iomem_mmap_revoke(const struct pci_iomem *io, uint64_t off, uint64_t len)
+{
+	struct pci_dev *pdev = io->pdev;
+
+	if (off + len > io->len || off + len < off || !pdev->ops->bar_revoke)
+		return -ENODEV;
+	return pdev->ops->bar_revoke(pdev->hw, io->bar, off, len);
+}

@@ -278,8 +278,9 @@ struct pci_dev *pci_dev_create(uint16_t domain, uint8_t bus, uint8_t devfn,
 	struct pci_dev *pdev;
 	int rc;
 
+	/* what bar_mmap hands out must be revocable: both or neither */
 	if (!ops || !ops->cfg_read || !ops->cfg_write || !ops->mmio_read ||
-	    !ops->mmio_write || !ops->bar_info) {
+	    !ops->mmio_write || !ops->bar_info || !ops->bar_mmap != !ops->bar_revoke) {
 		errno = EINVAL;
 		return NULL;
 	}

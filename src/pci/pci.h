@@ -158,7 +158,8 @@ const struct pci_device_id *pci_match_id(const struct pci_device_id *ids,
  * pci_dev_create - a slot at @domain:@bus:@devfn holding the function
  * (@ops, @hw), mastering through @iommu. Reads the identity from config
  * space. Not yet visible: pci_dev_add() plugs it in (and probes).
- * Return: the device (caller holds the initial reference) or NULL + errno.
+ * Return: the device (caller holds the initial reference) or NULL + errno
+ * (EINVAL: a mandatory callback missing, or bar_mmap without bar_revoke).
  */
 struct pci_dev *pci_dev_create(uint16_t domain, uint8_t bus, uint8_t devfn,
 			       const struct pci_func_ops *ops, void *hw,
@@ -251,6 +252,19 @@ int iosubmit_cmds512(const struct pci_iomem *io, uint64_t off, const void *desc)
  */
 int pci_iomem_mmap_fd(const struct pci_iomem *io, uint64_t off, uint64_t len,
 		      int *fd, uint64_t *fd_off);
+/*
+ * pci_iomem_mmap_revoke - take back what pci_iomem_mmap_fd() handed out for
+ * [@off, @off + @len) (the same range): once it returns, writes through any
+ * mapping of the fd handed out before no longer reach the function, and the
+ * next pci_iomem_mmap_fd() of the range gives a new file
+ * (struct pci_func_ops.bar_revoke). For a driver whose client loses the
+ * range: it disconnected, or its device is going away; not for a reset of
+ * a client that stays. The fd handed out before is closed.
+ * Return: 0; -ENOENT (nothing handed out since the last revoke: nothing to
+ * do); -ENODEV, -EOPNOTSUPP, -EINVAL as pci_iomem_mmap_fd(); another -errno
+ * when the new file cannot be made (the old one is cut off all the same).
+ */
+int pci_iomem_mmap_revoke(const struct pci_iomem *io, uint64_t off, uint64_t len);
 
 /* ---- MSI-X: the device's default MSI domain ------------------------------- */
 

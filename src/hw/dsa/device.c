@@ -285,15 +285,14 @@ static void dsa_free_tables(struct dsa_hw *hw)
 }
 
 /*
- * Portal page @i (WQ i / 4, page i % 4): a memfd of one page, sealed so that
- * whoever holds it can neither shrink it (the engines would take SIGBUS
- * polling it) nor grow it, mapped shared over its place in the reservation
- * at @base. Return: the fd, or -errno with nothing left behind.
+ * A new file for portal page @i (WQ i / 4, page i % 4): a memfd of one
+ * page, sealed so that whoever holds it can neither shrink it (the engines
+ * would take SIGBUS polling it) nor grow it. Return: the fd, or -errno
+ * with nothing left behind.
  */
-static int dsa_portal_page_init(uint8_t *base, unsigned int i)
+static int dsa_portal_file_create(unsigned int i)
 {
 	char name[48];
-	void *mem;
 	int fd, ret;
 
 	snprintf(name, sizeof(name), "siovd-dsa-wq%u-portal%u", i / DSA_PORTALS_PER_WQ,
@@ -302,18 +301,66 @@ static int dsa_portal_page_init(uint8_t *base, unsigned int i)
 	if (fd < 0)
 		return -errno;
 	if (ftruncate(fd, DSA_PORTAL_SIZE) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
-		goto out_close;
-	mem = mmap(base + (size_t)i * DSA_PORTAL_SIZE, DSA_PORTAL_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_FIXED, fd, 0);
-	if (mem == MAP_FAILED)
-		goto out_close;
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
 	return fd;
+}
 
-out_close:
-	ret = -errno;
-	close(fd);
-	return ret;
+/*
+ * Map @fd shared over portal page @i of the reservation at @base, in place
+ * of whatever was there (one mmap(): a thread reading the page sees the
+ * old file or the new one, never a hole). Return: 0 or -errno.
+ */
+static int dsa_portal_file_map(uint8_t *base, unsigned int i, int fd)
+{
+	void *mem = mmap(base + (size_t)i * DSA_PORTAL_SIZE, DSA_PORTAL_SIZE,
+			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+
+	return mem == MAP_FAILED ? -errno : 0;
+}
+
+/* Portal page @i's first file, mapped. Return: the fd, or -errno. */
+static int dsa_portal_page_init(uint8_t *base, unsigned int i)
+{
+	int fd = dsa_portal_file_create(i), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = dsa_portal_file_map(base, i, fd);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/*
+ * Give portal page @i a new, empty file in place of the one handed out:
+ * the new one is mapped over the old, then the model's fd of the old one
+ * is closed (its holders keep a file nobody reads). The page must not be
+ * polled (dsa_portal_unmapped()). Called with hw->lock.
+ * Return: 0, or -errno with the old file still in place.
+ */
+static int dsa_portal_page_replace(struct dsa_hw *hw, unsigned int i)
+{
+	int fd = dsa_portal_file_create(i), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = dsa_portal_file_map(hw->portal, i, fd);
+	if (ret) {
+		/* a failed MAP_FIXED may have unmapped the old page: put it back */
+		if (dsa_portal_file_map(hw->portal, i, hw->portal_fds[i]))
+			pr_err("dsa: portal page %u lost its mapping\n", i);
+		close(fd);
+		return ret;
+	}
+	close(hw->portal_fds[i]);
+	hw->portal_fds[i] = fd;
+	return 0;
 }
 
 /*
@@ -601,36 +648,107 @@ static int dsa_mmio_write_block(void *opaque, int bar, uint64_t off, const void 
 }
 
 /*
- * bar_mmap (see pci_func.h): only BAR2, and only inside one portal page,
- * which comes with that page's own file: one WQ's page never carries
- * another's. [@off, @off + @len) spanning pages gets -EOPNOTSUPP (a client
- * maps the pages it is given one by one), BAR0 and BAR2 past the last
- * portal page -ENODEV, an empty range -EINVAL. The page is polled from now
- * on (dsa_portal_mapped()).
+ * The portal page [@off, @off + @len) of BAR @bar lies in, for bar_mmap
+ * and bar_revoke: only BAR2 and only inside one page. Return: 0 with
+ * *@page (index in BAR2); -ENODEV (not BAR2, or past the last portal
+ * page), -EOPNOTSUPP (spans pages), -EINVAL (empty).
  */
-static int dsa_bar_mmap(void *opaque, int bar, uint64_t off, uint64_t len, int *fd,
-			uint64_t *fd_off)
+static int dsa_bar2_page(struct dsa_hw *hw, int bar, uint64_t off, uint64_t len,
+			 unsigned int *page)
 {
-	struct dsa_hw *hw = opaque;
-	uint64_t page;
+	uint64_t p;
 
-	if (bar != DSA_WQ_BAR || !fd || !fd_off)
+	if (bar != DSA_WQ_BAR)
 		return -ENODEV;
 	if (off >= hw->bar2_size || len > hw->bar2_size - off)
 		return -ENODEV;
 	if (!len)
 		return -EINVAL;
-	page = off / DSA_PORTAL_SIZE;
-	if ((off + len - 1) / DSA_PORTAL_SIZE != page)
+	p = off / DSA_PORTAL_SIZE;
+	if ((off + len - 1) / DSA_PORTAL_SIZE != p)
 		return -EOPNOTSUPP;
-	if (page >= hw->nr_portal_pages)
+	if (p >= hw->nr_portal_pages)
 		return -ENODEV;
+	*page = (unsigned int)p;
+	return 0;
+}
+
+/*
+ * bar_mmap (see pci_func.h): only BAR2, and only inside one portal page,
+ * which comes with that page's own file: one WQ's page never carries
+ * another's. [@off, @off + @len) spanning pages gets -EOPNOTSUPP (a client
+ * maps the pages it is given one by one), BAR0 and BAR2 past the last
+ * portal page -ENODEV, an empty range -EINVAL. A page revoked without a
+ * new file gets one first (or the error of making it). The page is polled
+ * from now on (dsa_portal_mapped()).
+ */
+static int dsa_bar_mmap(void *opaque, int bar, uint64_t off, uint64_t len, int *fd,
+			uint64_t *fd_off)
+{
+	struct dsa_hw *hw = opaque;
+	unsigned int page, bit;
+	struct dsa_wq *wq;
+	int ret;
+
+	if (!fd || !fd_off)
+		return -ENODEV;
+	ret = dsa_bar2_page(hw, bar, off, len, &page);
+	if (ret)
+		return ret;
+	wq = &hw->wqs[page / DSA_PORTALS_PER_WQ];
+	bit = 1U << (page % DSA_PORTALS_PER_WQ);
 	pthread_mutex_lock(&hw->lock);
+	if (wq->stale & bit) {
+		ret = dsa_portal_page_replace(hw, page);
+		if (ret)
+			goto out_unlock;
+		wq->stale &= ~bit;
+	}
 	dsa_portal_mapped(hw, off, len);
-	pthread_mutex_unlock(&hw->lock);
 	*fd = hw->portal_fds[page];
 	*fd_off = off % DSA_PORTAL_SIZE;
-	return 0;
+out_unlock:
+	pthread_mutex_unlock(&hw->lock);
+	return ret;
+}
+
+/*
+ * bar_revoke (see pci_func.h), on the ranges bar_mmap takes: the page
+ * stops being polled (the engines have left it when this returns: what its
+ * file holds is dropped), its cursor goes back to slot 0, and it gets a new
+ * empty file mapped over the old one; the old fd is closed. -ENOENT for a
+ * page not handed out since it got its file. If the new file cannot be
+ * made the page stays unpolled, marked stale, and the error is returned:
+ * bar_mmap tries again before it hands anything out.
+ */
+static int dsa_bar_revoke(void *opaque, int bar, uint64_t off, uint64_t len)
+{
+	struct dsa_hw *hw = opaque;
+	unsigned int page, bit;
+	struct dsa_wq *wq;
+	int ret;
+
+	ret = dsa_bar2_page(hw, bar, off, len, &page);
+	if (ret)
+		return ret;
+	wq = &hw->wqs[page / DSA_PORTALS_PER_WQ];
+	bit = 1U << (page % DSA_PORTALS_PER_WQ);
+	pthread_mutex_lock(&hw->lock);
+	if (atomic_load(&wq->mapped) & bit) {
+		dsa_portal_unmapped(hw, page);
+		wq->stale |= bit;
+	} else if (!(wq->stale & bit)) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	ret = dsa_portal_page_replace(hw, page);
+	if (!ret)
+		wq->stale &= ~bit;
+	else
+		pr_warn("dsa: portal page %u revoked, no new file yet: %d\n", page, ret);
+out_unlock:
+	pthread_mutex_unlock(&hw->lock);
+	return ret;
 }
 
 static int dsa_bar_info(void *opaque, int bar, struct pci_func_bar_info *info)
@@ -662,6 +780,7 @@ const struct pci_func_ops dsa_hw_pci_ops = {
 	.mmio_write = dsa_mmio_write,
 	.mmio_write_block = dsa_mmio_write_block,
 	.bar_mmap = dsa_bar_mmap,
+	.bar_revoke = dsa_bar_revoke,
 	.bar_info = dsa_bar_info,
 	.flr = dsa_flr,
 };

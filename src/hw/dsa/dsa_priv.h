@@ -122,7 +122,12 @@ struct dsa_wq {
 	atomic_uint abort_pasid;		/* drop this PASID + 1; 0 = none */
 	/* mmap portal polling, owned by @poller */
 	struct dsa_engine *poller;
-	atomic_uint mapped;			/* portal pages handed out by bar_mmap (bit per page) */
+	/* portal pages handed out by bar_mmap and not revoked since (bit per page) */
+	atomic_uint mapped;
+	/* odd while @poller is in a pass over the mapped pages (dsa_portal_poll()) */
+	atomic_ullong poll_seq;
+	/* pages revoked whose new file could not be made yet (bit per page; hw->lock) */
+	unsigned int stale;
 	atomic_uint cursor[DSA_PORTALS_PER_WQ];
 	atomic_ullong page_gen[DSA_PORTALS_PER_WQ];	/* passes that saw the page out */
 	atomic_ullong taken[DSA_PORTALS_PER_WQ];	/* slots consumed */
@@ -210,8 +215,9 @@ struct dsa_hw {
 	 * (@portal_fds[wq * DSA_PORTALS_PER_WQ + page]), each mapped shared at
 	 * its place in one contiguous reservation @portal of @nr_portal_pages
 	 * pages. A page's fd is what bar_mmap hands out for it: a client
-	 * holding it reaches that page and no other. Set up by
-	 * dsa_hw_create(), released by dsa_hw_destroy().
+	 * holding it reaches that page and no other. bar_revoke replaces a
+	 * page's file (and fd) with a new one mapped over the old, under
+	 * @lock. Set up by dsa_hw_create(), released by dsa_hw_destroy().
 	 */
 	unsigned int nr_portal_pages;
 	int *portal_fds;
@@ -284,6 +290,7 @@ void dsa_wq_drain(struct dsa_hw *hw, struct dsa_wq *wq);
 uint32_t dsa_wq_occupancy(struct dsa_wq *wq);
 void dsa_group_wake(struct dsa_group *g);
 void dsa_portal_mapped(struct dsa_hw *hw, uint64_t off, uint64_t len);
+void dsa_portal_unmapped(struct dsa_hw *hw, unsigned int page);
 
 /* engine.c */
 int dsa_engines_start(struct dsa_hw *hw);

@@ -14,13 +14,19 @@
  *
  * Mmap path (docs/dsa-model.md has the client's side): each portal page is
  * 64 slots of 64 bytes, consumed strictly in order from a cursor. The WQ's
- * poller engine polls the pages handed out by bar_mmap (dsa_portal_mapped();
- * nobody can have written the others): it loads the first qword of the
- * slot at the cursor with acquire; non-zero means a descriptor is there.
- * It counts the full slots from the cursor, claims ring cells for them
- * together, copies each descriptor into its cell, clears bytes 8..63 and
- * then the first qword with a release store, and advances. A slot is left
- * alone while the ring is full (back-pressure, nothing lost).
+ * poller engine polls the pages handed out by bar_mmap and not revoked
+ * since (dsa_portal_mapped(), dsa_portal_unmapped(): nobody can have
+ * written the others, or what was written there must not run): it loads
+ * the first qword of the slot at the cursor with acquire; non-zero means a
+ * descriptor is there. It counts the full slots from the cursor, claims
+ * ring cells for them together, copies each descriptor into its cell,
+ * clears bytes 8..63 and then the first qword with a release store, and
+ * advances. A slot is left alone while the ring is full (back-pressure,
+ * nothing lost).
+ *
+ * Revoke (bar_revoke): the page's bit is cleared and a polling pass that
+ * may have seen it set is waited for (poll_seq), so the page's file can be
+ * swapped and its cursor reset while no engine reads either.
  *
  * Drain (DRAIN/ABORT/DISABLE commands): first make sure every slot written
  * before the command is in the ring - for each page handed out, wait for two polling
@@ -404,22 +410,38 @@ static unsigned int poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int
  */
 unsigned int dsa_portal_poll(struct dsa_hw *hw, struct dsa_wq *wq)
 {
-	unsigned int mapped = atomic_load_explicit(&wq->mapped, memory_order_relaxed);
-	unsigned int page, n = 0;
+	unsigned int mapped, page, n = 0;
+	uint64_t seq;
 
+	/* nothing handed out: no page is read, no revoke waits for this pass */
+	if (!atomic_load_explicit(&wq->mapped, memory_order_relaxed))
+		return 0;
+	/*
+	 * The pass is bracketed by poll_seq turning odd and even again. Turning
+	 * odd is ordered before the load of @mapped (both seq_cst, against the
+	 * clear and the load in dsa_portal_unmapped()): either this pass sees a
+	 * revoked page's bit cleared, or the revoke sees the pass and waits
+	 * for its end. Only the poller writes poll_seq.
+	 */
+	seq = atomic_load_explicit(&wq->poll_seq, memory_order_relaxed);
+	atomic_store_explicit(&wq->poll_seq, seq + 1, memory_order_seq_cst);
+	mapped = atomic_load_explicit(&wq->mapped, memory_order_seq_cst);
 	for (page = 0; mapped; page++, mapped >>= 1)
 		if (mapped & 1)
 			n += poll_page(hw, wq, page);
+	/* release: what the pass did (cursor, slots) is seen by that revoke */
+	atomic_store_explicit(&wq->poll_seq, seq + 2, memory_order_release);
 	return n;
 }
 
 /**
  * dsa_portal_mapped - the BAR2 range [@off, @off + @len) was handed out
  * for mapping: from now on the engines poll its portal pages. A mapping
- * outlives resets and WQ reconfiguration, so the pages stay polled for the
- * life of the device; a page never handed out cannot hold a descriptor and
- * costs nothing. Wakes the groups concerned so that their pollers switch to
- * short sleeps. Called with hw->lock (the WQs' group bindings).
+ * outlives resets and WQ reconfiguration, so the pages stay polled until
+ * bar_revoke takes them back (dsa_portal_unmapped()); a page never handed
+ * out cannot hold a descriptor and costs nothing. Wakes the groups
+ * concerned so that their pollers switch to short sleeps. Called with
+ * hw->lock (the WQs' group bindings).
  */
 void dsa_portal_mapped(struct dsa_hw *hw, uint64_t off, uint64_t len)
 {
@@ -437,6 +459,30 @@ void dsa_portal_mapped(struct dsa_hw *hw, uint64_t off, uint64_t len)
 		if (wq->group)
 			dsa_group_wake(wq->group);
 	}
+}
+
+/**
+ * dsa_portal_unmapped - BAR2 portal page @page (index in BAR2, below
+ * hw->nr_portal_pages) was handed out and is being revoked: the engines stop
+ * polling it. Returns once no polling pass reads the page any more (a pass
+ * under way is waited for: it takes at most one lap of each page and never
+ * blocks), with the page's cursor back at slot 0, where a client of the
+ * page's next file starts (docs/dsa-model.md). The page's page_gen and
+ * taken counters go on counting: a drain compares them only with its own
+ * snapshot, and runs under hw->lock, like this. Called with hw->lock.
+ */
+void dsa_portal_unmapped(struct dsa_hw *hw, unsigned int page)
+{
+	struct dsa_wq *wq = &hw->wqs[page / DSA_PORTALS_PER_WQ];
+	unsigned int p = page % DSA_PORTALS_PER_WQ;
+	uint64_t seq;
+
+	atomic_fetch_and_explicit(&wq->mapped, ~(1U << p), memory_order_seq_cst);
+	seq = atomic_load_explicit(&wq->poll_seq, memory_order_seq_cst);
+	if (seq & 1)
+		while (atomic_load_explicit(&wq->poll_seq, memory_order_acquire) == seq)
+			sched_yield();
+	atomic_store_explicit(&wq->cursor[p], 0, memory_order_relaxed);
 }
 
 /* ---- drain ---------------------------------------------------------------------- */

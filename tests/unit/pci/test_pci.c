@@ -425,7 +425,69 @@ static void test_mmio(void **state)
 	assert_int_equal(ioread32(io, TF_BAR0_SIZE), 0xffffffffU);
 	iowrite32(1, io, TF_BAR0_SIZE - 2);
 	assert_int_equal(iosubmit_cmds512(io, 0, fx->f.bar0), -EOPNOTSUPP);
+	/* nothing of it can be mapped, so nothing is revoked either */
+	{
+		uint64_t fd_off;
+		int fd;
+
+		assert_int_equal(pci_iomem_mmap_fd(io, 0, 4096, &fd, &fd_off), -ENODEV);
+		assert_int_equal(pci_iomem_mmap_revoke(io, 0, 4096), -ENODEV);
+	}
 	pci_iounmap(io);
+}
+
+static uint64_t revoked_off, revoked_len;
+static int revoked_bar = -1;
+
+static int tf_bar_mmap(void *hw, int bar, uint64_t off, uint64_t len, int *fd, uint64_t *fd_off)
+{
+	return -ENODEV;
+}
+
+static int tf_bar_revoke(void *hw, int bar, uint64_t off, uint64_t len)
+{
+	revoked_bar = bar;
+	revoked_off = off;
+	revoked_len = len;
+	return -ENOENT;
+}
+
+/*
+ * bar_mmap hands out what only bar_revoke can take back: a function with
+ * one and not the other is refused; with both, a revoke reaches the
+ * function with the range (inside the mapped BAR) and its answer.
+ */
+static void test_mmap_needs_revoke(void **state)
+{
+	struct fix *fx = *state;
+	struct pci_func_ops ops = tf_ops;
+	struct pci_iomem *io;
+	struct pci_dev *pdev;
+
+	ops.bar_mmap = tf_bar_mmap;
+	errno = 0;
+	assert_null(pci_dev_create(0, 0, TF_RID + 1, &ops, &fx->f, NULL));
+	assert_int_equal(errno, EINVAL);
+	ops.bar_mmap = NULL;
+	ops.bar_revoke = tf_bar_revoke;
+	errno = 0;
+	assert_null(pci_dev_create(0, 0, TF_RID + 1, &ops, &fx->f, NULL));
+	assert_int_equal(errno, EINVAL);
+	ops.bar_mmap = tf_bar_mmap;
+	pdev = pci_dev_create(0, 0, TF_RID + 1, &ops, &fx->f, NULL);
+	assert_non_null(pdev);
+	io = pci_iomap(pdev, 0, 0);
+	assert_non_null(io);
+	assert_int_equal(pci_iomem_mmap_revoke(io, 4096, 4096), -ENOENT);
+	assert_int_equal(revoked_bar, 0);
+	assert_int_equal(revoked_off, 4096);
+	assert_int_equal(revoked_len, 4096);
+	revoked_bar = -1;
+	assert_int_equal(pci_iomem_mmap_revoke(io, TF_BAR0_SIZE - 4096, 8192), -ENODEV);
+	assert_int_equal(pci_iomem_mmap_revoke(io, 4096, UINT64_MAX), -ENODEV);
+	assert_int_equal(revoked_bar, -1);
+	pci_iounmap(io);
+	pci_dev_remove(pdev);
 }
 
 static int handled;
@@ -554,6 +616,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_match_and_vfio_flavour, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capabilities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mmio, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mmap_needs_revoke, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msix_vectors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_restores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domain_sharing, setup, teardown),
