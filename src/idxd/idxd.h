@@ -130,6 +130,19 @@ int idxd_wq_submit(struct idxd_wq *wq, const void *desc);
 int idxd_wq_portal_mmap(struct idxd_wq *wq, int *fd, uint64_t *fd_offset);
 
 /*
+ * idxd_wq_portal_revoke - take back the page idxd_wq_portal_mmap() handed
+ * out: writes through any mapping of that fd no longer reach the device,
+ * the fd is closed, and the next idxd_wq_portal_mmap() gives a new page
+ * (its slot 0 is the first the device takes). Slots not yet taken are
+ * dropped. Call it when the client goes (disconnect, mdev removal), never
+ * on a reset of a client that stays. idxd_mdev_wq_put() does it too.
+ * Return: 0, -ENOENT (nothing handed out since the last revoke), -EINVAL,
+ * -ENODEV (PF removed), or -errno when the new page cannot be made (the old
+ * one is cut off all the same).
+ */
+int idxd_wq_portal_revoke(struct idxd_wq *wq);
+
+/*
  * idxd_wq_set_error_handler - call @fn(@arg, @swerr) on the event-loop thread
  * for each software error the PF reports naming this WQ, and @fn(@arg, NULL)
  * when the PF halts. NULL @fn removes it.

@@ -215,18 +215,24 @@ void idxd_wq_write_pasid(struct idxd_wq *wq, bool enable, uint32_t pasid)
 }
 
 /**
- * idxd_mdev_wq_put - give back a WQ from idxd_mdev_wq_get(): the hardware
- * WQ is disabled (DISABLE_WQ lets what is in flight finish) if still
- * enabled, its PASID is cleared, the error handler removed.
+ * idxd_mdev_wq_put - give back a WQ from idxd_mdev_wq_get(): its portal
+ * page is revoked if the owner left it handed out (the next owner's
+ * client must not share it with the last one's), the hardware WQ is
+ * disabled (DISABLE_WQ lets what is in flight finish) if still enabled,
+ * its PASID is cleared, the error handler removed.
  */
 void idxd_mdev_wq_put(struct idxd_wq *wq)
 {
 	struct idxd_device *idxd;
+	int rc;
 
 	if (!wq || !wq->owned)
 		return;
 	idxd = wq->idxd;
 	if (!idxd->removed) {
+		rc = idxd_wq_portal_revoke(wq);
+		if (rc && rc != -ENOENT)
+			dev_warn(&wq->conf_dev, "portal revoke failed: %d", rc);
 		if (idxd_wq_hw_state_enabled(wq) &&
 		    idxd_wq_hw_cmd(wq, IDXD_CMD_DISABLE_WQ, NULL))
 			dev_warn(&wq->conf_dev, "disable failed: CMDSTS %#x", idxd->cmd_status);
@@ -420,6 +426,32 @@ int idxd_wq_portal_mmap(struct idxd_wq *wq, int *fd, uint64_t *fd_offset)
 				 DSA_PORTAL_SIZE, fd, fd_offset);
 }
 EXPORT_SYMBOL_NS(idxd_wq_portal_mmap, IDXD);
+
+/**
+ * idxd_wq_portal_revoke - take back the portal page idxd_wq_portal_mmap()
+ * handed out for @wq: from now on nothing written through a mapping of
+ * that fd reaches the device (whoever still holds it), the fd is closed,
+ * and the next idxd_wq_portal_mmap() gives a new, empty page whose first
+ * slot is the first the device takes. Slots written and not yet taken are
+ * dropped. For when the WQ's client goes (it disconnected, its mdev is
+ * removed, the WQ is given back); not for a reset of a client that stays.
+ * Return: 0; -ENOENT (nothing handed out since the last revoke: nothing to
+ * do); -EINVAL (NULL); -ENODEV (PF removed: its device no longer runs);
+ * another -errno when the new page cannot be made (-EMFILE, -ENOMEM): the
+ * old one is cut off all the same, and the next idxd_wq_portal_mmap()
+ * tries again.
+ */
+int idxd_wq_portal_revoke(struct idxd_wq *wq)
+{
+	if (!wq)
+		return -EINVAL;
+	if (wq->idxd->removed)
+		return -ENODEV;
+	return pci_iomem_mmap_revoke(wq->idxd->wq_base,
+				     dsa_portal_offset(wq->id, DSA_PORTAL_UNLIMITED, DSA_IRQ_IMS),
+				     DSA_PORTAL_SIZE);
+}
+EXPORT_SYMBOL_NS(idxd_wq_portal_revoke, IDXD);
 
 /**
  * idxd_wq_set_error_handler - @fn(@arg, swerr) for each software error the

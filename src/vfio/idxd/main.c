@@ -57,6 +57,8 @@ static void vdcm_free_resources(struct vdcm_idxd *vd)
 
 	idxd_wq_set_error_handler(vd->wq, NULL, NULL);
 	idxd_wq_set_revoke_handler(vd->wq, NULL, NULL);
+	/* close_device took it back from a client; this is for any other path */
+	vdcm_portal_revoke(vd);
 	vdcm_vectors_release(vd, true);
 	if (!vd->lost && idxd_wq_hw_enabled(vd->wq) && idxd_wq_disable(vd->wq, NULL))
 		dev_warn(dev, "vdcm: disabling %s failed", idxd_wq_name(vd->wq));

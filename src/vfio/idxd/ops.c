@@ -2,7 +2,8 @@
 /*
  * The vdcm's vfio_device_ops (mostly vfio-pci-core's own functions: seed
  * 003's "wrap only what changes": write for the command register, ioctl for
- * the reset, release), the BAR2 portal, DMA attach, and how
+ * the reset, close for the portal's revocation, release), the BAR2 portal,
+ * DMA attach, and how
  * the virtual MSI-X vectors become IMS entries of the PF.
  *
  * Interrupt path of a vector v >= 1: REQUEST_INT_HANDLE or the client's
@@ -152,11 +153,28 @@ static ssize_t vdcm_bar2_rw(struct vfio_pci_core_device *core, unsigned int inde
 	return rc ? rc : (ssize_t)count;
 }
 
-/* Page 0 of BAR2 is the PF's IMS portal page of the WQ. */
+/*
+ * Page 0 of BAR2 is the PF's IMS portal page of the WQ: handed out to the
+ * client with every REGION_INFO of BAR2 until vdcm_portal_revoke().
+ */
 static int vdcm_bar2_mmap(struct vfio_pci_core_device *core, unsigned int index,
 			  int *fd, uint64_t *fd_offset)
 {
 	return idxd_wq_portal_mmap(to_vdcm(core)->wq, fd, fd_offset);
+}
+
+/**
+ * vdcm_portal_revoke - see vdcm.h. -ENOENT (no page handed out since the
+ * last revoke: the client never asked, or it was already taken back) is
+ * not an error.
+ */
+void vdcm_portal_revoke(struct vdcm_idxd *vd)
+{
+	int rc = idxd_wq_portal_revoke(vd->wq);
+
+	if (rc && rc != -ENOENT)
+		dev_warn(&vd->mdev->dev, "vdcm: portal of %s not revoked: %d",
+			 idxd_wq_name(vd->wq), rc);
 }
 
 const struct vfio_pci_regops vdcm_bar0_regops = {
@@ -218,6 +236,21 @@ static long vdcm_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 	return rc;
 }
 
+/*
+ * The client is gone (it disconnected, or the mdev is being removed): the
+ * core unwires its eventfds, and the portal page it was handed is taken
+ * back, so that what it - or any process it passed the fd to - writes there
+ * from now on reaches nothing; the next client of the mdev maps a new page.
+ * The rest of the device state stays for that client. Resets
+ * (VFIO_DEVICE_RESET, the virtual RESET_DEVICE) do not revoke: the client
+ * stays, and a VMM maps its regions once.
+ */
+static void vdcm_close_device(struct vfio_device *vdev)
+{
+	vdcm_portal_revoke(to_vdcm(to_vfio_pci_core(vdev)));
+	vfio_pci_core_close_device(vdev);
+}
+
 /* The session's address space becomes what the WQ's PASID translates through. */
 static int vdcm_attach_ioas(struct vfio_device *vdev, struct iommu_domain *dom)
 {
@@ -249,7 +282,7 @@ const struct vfio_device_ops vdcm_vfio_ops = {
 	.init = vfio_pci_core_init_dev,
 	.release = vdcm_release,
 	.open_device = vfio_pci_core_open_device,
-	.close_device = vfio_pci_core_close_device,
+	.close_device = vdcm_close_device,
 	.read = vfio_pci_core_read,
 	.write = vdcm_write,
 	.ioctl = vdcm_ioctl,

@@ -29,6 +29,10 @@
  * on the mdev's device until release) and registers it; mdev remove
  * unregisters it, gives everything back and drops the allocation's
  * reference. The memory goes at the last vfio_put_device().
+ * A client session keeps the device state for the next client, except the
+ * BAR2 portal page: close_device revokes it (vdcm_portal_revoke()), so a
+ * departed client's mapping reaches nothing and the next client maps a new
+ * page. A reset while the client stays keeps the page mapped.
  *
  * Threading: event-loop thread, like the VFIO core and the idxd interface.
  */
@@ -165,5 +169,11 @@ extern const struct vfio_pci_core_irq_ops vdcm_irq_ops;
 int vdcm_vector_get_ims(struct vdcm_idxd *vd, unsigned int v);
 /* Release every interrupt handle; with @free_ims also free the IMS entries. */
 void vdcm_vectors_release(struct vdcm_idxd *vd, bool free_ims);
+/*
+ * Take back the portal page handed out to a client (idxd_wq_portal_revoke()):
+ * when the client goes (close_device) and when the mdev does (remove),
+ * never on a reset. Failures are logged: the old page is cut off anyway.
+ */
+void vdcm_portal_revoke(struct vdcm_idxd *vd);
 
 #endif

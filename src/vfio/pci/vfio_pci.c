@@ -32,6 +32,9 @@
  *  - Reset (VFIO_DEVICE_RESET, and at close): the core's virtual state,
  *    then a function reset (FLR) through the PCI core, which restores the
  *    host's MSI-X programming.
+ *  - Close also revokes what was handed out for mmap
+ *    (pci_iomem_mmap_revoke()): a departed client's mappings reach nothing,
+ *    the next client gets new files. A reset keeps them.
  *
  * Lifetime: probe allocates and registers the vfio device (holding a
  * reference on the pci_dev until release); remove unregisters it (ending
@@ -305,11 +308,36 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	return 0;
 }
 
-/* The client is gone: unwire, free the vectors, reset what it configured. */
+/*
+ * Take back every BAR range handed out for mmap (as the kernel zaps the
+ * user mappings of a closed device): what the departed client still writes
+ * through its mappings reaches nothing, and the next client is handed new
+ * files. -ENOENT (never handed out since the last revoke) is nothing to do.
+ */
+static void vfio_pci_revoke_mmaps(struct vfio_pci_device *vp)
+{
+	unsigned int bar;
+	int rc;
+
+	for (bar = 0; bar < VFIO_PCI_NUM_BARS; bar++) {
+		if (!vp->mmap_len[bar])
+			continue;
+		rc = pci_iomem_mmap_revoke(vp->bar[bar], 0, vp->mmap_len[bar]);
+		if (rc && rc != -ENOENT)
+			dev_warn(&vp->pdev->dev, "vfio-pci: BAR%u mmap not revoked: %d", bar, rc);
+	}
+}
+
+/*
+ * The client is gone: its mappings revoked, eventfds unwired, the vectors
+ * freed, what it configured reset. VFIO_DEVICE_RESET does not revoke: the
+ * client stays and keeps its mappings.
+ */
 static void vfio_pci_close_device(struct vfio_device *vdev)
 {
 	struct vfio_pci_device *vp = vdev_to_vpci(vdev);
 
+	vfio_pci_revoke_mmaps(vp);
 	vfio_pci_core_close_device(vdev);
 	if (vp->irq_on) {
 		pci_free_irq_vectors(vp->pdev);

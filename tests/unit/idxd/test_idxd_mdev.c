@@ -8,6 +8,7 @@
  * errors routed to the WQ that caused them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -563,6 +564,44 @@ static void test_portal_mmap(void **state)
 	vdcm_put(wq);
 }
 
+/*
+ * idxd_wq_portal_revoke: the page handed out gets a new file (the old fd is
+ * the PF's no more), once; nothing to do for a page not handed out since.
+ * Giving the WQ back revokes a page its owner left handed out, so the next
+ * owner is handed a new one.
+ */
+static void test_portal_revoke(void **state)
+{
+	struct idxd_wq *wq = vdcm_get();
+	struct stat st1, st2, st3;
+	unsigned int id;
+	uint64_t off;
+	int fd;
+
+	(void)state;
+	assert_int_equal(idxd_wq_portal_revoke(NULL), -EINVAL);
+	assert_int_equal(idxd_wq_portal_revoke(wq), -ENOENT);
+	assert_int_equal(idxd_wq_portal_mmap(wq, &fd, &off), 0);
+	assert_int_equal(fstat(fd, &st1), 0);
+	assert_int_equal(idxd_wq_portal_revoke(wq), 0);
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+	assert_int_equal(idxd_wq_portal_revoke(wq), -ENOENT);
+	assert_int_equal(idxd_wq_portal_mmap(wq, &fd, &off), 0);
+	assert_int_equal(fstat(fd, &st2), 0);
+	assert_false(st2.st_ino == st1.st_ino && st2.st_dev == st1.st_dev);
+
+	/* left handed out, and the WQ given back: the next owner has a new page */
+	id = idxd_wq_id(wq);
+	vdcm_put(wq);
+	wq = vdcm_get();
+	assert_int_equal(idxd_wq_id(wq), id);
+	assert_int_equal(idxd_wq_portal_revoke(wq), -ENOENT);
+	assert_int_equal(idxd_wq_portal_mmap(wq, &fd, &off), 0);
+	assert_int_equal(fstat(fd, &st3), 0);
+	assert_false(st3.st_ino == st2.st_ino && st3.st_dev == st2.st_dev);
+	vdcm_put(wq);
+}
+
 /* Unloading the driver with WQs owned: the vdcm is told first, nothing leaks. */
 static void test_unload_with_owned_wqs(void **state)
 {
@@ -594,6 +633,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_int_handles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ims_interrupt_and_swerr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_portal_mmap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_portal_revoke, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unload_with_owned_wqs, setup, teardown),
 	};
 

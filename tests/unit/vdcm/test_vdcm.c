@@ -11,6 +11,7 @@
  * virtual command errors, a page fault, reset, and no leaks at the end.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -722,6 +723,155 @@ static void test_dma_is_per_session(void **state)
 	assert_no_leak();
 }
 
+/*
+ * The client's mapping of its BAR2 page: region_mmap's fd (a copy, as the
+ * transport sends one), mapped; *@st its file. Undone by munmap + close.
+ */
+static uint8_t *client_portal(struct vfio_device *v, int *fd, struct stat *st)
+{
+	uint64_t fd_off = 1;
+	uint8_t *p;
+	int mfd;
+
+	assert_int_equal(v->ops->region_mmap(v, VFIO_PCI_BAR2_REGION_INDEX, &mfd, &fd_off), 0);
+	assert_int_equal(fd_off, 0);
+	*fd = fcntl(mfd, F_DUPFD_CLOEXEC, 0);
+	assert_true(*fd >= 0);
+	assert_int_equal(fstat(*fd, st), 0);
+	p = mmap(NULL, DSA_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+	assert_true(p != MAP_FAILED);
+	return p;
+}
+
+/* Slot 0 of the mapped @portal: the body first, then the first qword with release. */
+static void portal_write(uint8_t *portal, const struct dsa_hw_desc *d)
+{
+	uint64_t first;
+
+	memcpy(&first, d, sizeof(first));
+	memcpy(portal + 8, (const uint8_t *)d + 8, DSA_DESC_SIZE - 8);
+	atomic_store_explicit((_Atomic uint64_t *)(void *)portal, first, memory_order_release);
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+#define STALE_DST	0xa000
+#define STALE_COMP	(COMP_OFF + 0x40)
+
+/*
+ * A MEMMOVE of SRC_OFF to STALE_DST with its record at STALE_COMP, written
+ * to slot 0 of @old (a departed client's mapping): for 100 ms it does not
+ * run (record 0, destination zero) and the slot stays full.
+ */
+static void assert_stale_dead(uint8_t *old)
+{
+	struct dsa_completion_record *cr = (void *)(mem + STALE_COMP);
+	struct dsa_hw_desc d;
+	unsigned int i;
+
+	memset(mem + STALE_DST, 0, XFER);
+	memset(cr, 0, sizeof(*cr));
+	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + STALE_DST, 0);
+	d.flags &= ~IDXD_OP_FLAG_RCI;
+	d.completion_addr = IOVA_BASE + STALE_COMP;
+	portal_write(old, &d);
+	for (i = 0; i < 100; i++) {
+		assert_int_equal(__atomic_load_n(&cr->status, __ATOMIC_ACQUIRE), 0);
+		usleep(1000);
+	}
+	for (i = 0; i < XFER; i++)
+		assert_int_equal(mem[STALE_DST + i], 0);
+	assert_int_not_equal(atomic_load((_Atomic uint64_t *)(void *)old), 0);
+}
+
+/* A MEMMOVE with no interrupt through slot 0 of @portal runs. */
+static void assert_portal_runs(uint8_t *portal, uint8_t seed)
+{
+	struct dsa_hw_desc d;
+
+	fill_src(seed);
+	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, 0);
+	d.flags &= ~IDXD_OP_FLAG_RCI;
+	portal_write(portal, &d);
+	assert_int_equal(wait_completion(comp()), DSA_COMP_SUCCESS);
+	assert_memory_equal(mem + DST_OFF, mem + SRC_OFF, XFER);
+}
+
+/*
+ * The portal page a client was handed stays its own across resets (the
+ * virtual RESET_DEVICE and VFIO_DEVICE_RESET: a VMM maps regions once),
+ * and is taken back when its session closes: the next client of the mdev
+ * is handed a new file, and what is written through the old mapping never
+ * runs under the WQ's PASID, now the new client's. The same when the mdev
+ * is removed under an open session and its WQ goes to a new mdev.
+ */
+static void test_portal_revoked_at_close(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	struct stat st1, st2, st;
+	int fd1, fd2, fd;
+	uint8_t *p1, *p2, *p;
+	char wq1[64], wq2[64];
+
+	map_and_enable(v, s);
+	p1 = client_portal(v, &fd1, &st1);
+	assert_portal_runs(p1, 1);
+	assert_int_equal(vcmd(v, IDXD_CMD_RESET_DEVICE, 0, false), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_RESET, NULL), 0);
+	enable_all(v);
+	p = client_portal(v, &fd, &st);
+	assert_true(same_file(&st, &st1));
+	munmap(p, DSA_PORTAL_SIZE);
+	close(fd);
+	/* ENABLE_WQ started the page's slots again */
+	assert_portal_runs(p1, 2);
+	close_s();
+
+	/*
+	 * The next client of the mdev finds the device as the last one left
+	 * it, enabled; it maps its memory and its page, and starts at slot 0
+	 * of the new page without enabling anything.
+	 */
+	s = open_s(v);
+	assert_non_null(s);
+	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_ENABLED);
+	p2 = client_portal(v, &fd2, &st2);
+	assert_false(same_file(&st2, &st1));
+	assert_portal_runs(p2, 3);
+	assert_stale_dead(p1);
+	assert_portal_runs(p2 + DSA_DESC_SIZE, 4);
+
+	/* the mdev removed under the open session, its WQ given to another */
+	read_attr("/sys/bus/mdev/devices/" UUID_1 "/wq", wq1, sizeof(wq1));
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	close_s();
+	v = create_mdev(UUID_2);
+	read_attr("/sys/bus/mdev/devices/" UUID_2 "/wq", wq2, sizeof(wq2));
+	assert_string_equal(wq2, wq1);
+	s = open_s(v);
+	map_and_enable(v, s);
+	p = client_portal(v, &fd, &st);
+	assert_false(same_file(&st, &st2));
+	assert_false(same_file(&st, &st1));
+	assert_portal_runs(p, 5);
+	assert_stale_dead(p2 + 2 * DSA_DESC_SIZE);
+	close_s();
+	munmap(p, DSA_PORTAL_SIZE);
+	munmap(p1, DSA_PORTAL_SIZE);
+	munmap(p2, DSA_PORTAL_SIZE);
+	close(fd);
+	close(fd1);
+	close(fd2);
+	assert_int_equal(write_str(PF_DIR "/" UUID_2 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
 static void test_device_reset(void **state)
 {
 	struct vfio_device *v = create_mdev(UUID_1);
@@ -1234,6 +1384,7 @@ int main(void)
 		T(test_page_fault),
 		T(test_dma_is_per_session),
 		T(test_device_reset),
+		T(test_portal_revoked_at_close),
 		T(test_software_error),
 		T(test_owned_wq_kept_until_pf_removal),
 		T(test_remove_with_open_session),
