@@ -7,10 +7,12 @@
  * (loading it by name). libvdsa in PF mode configures group 0, WQ 0 and the
  * engines itself through the registers, then runs and verifies operations
  * with completions polled and by interrupt (MSI-X of the PF, remapped to
- * the client's eventfd). An open client pins vfio_pci; once it is gone the
- * function goes back to idxd with nothing leaked.
+ * the client's eventfd). A client that went reaches nothing through the
+ * portal mapping it kept: closing revoked it. An open client pins vfio_pci;
+ * once it is gone the function goes back to idxd with nothing leaked.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -120,6 +123,95 @@ static void pf_workload(const char *sock)
 	vdsa_conn_close(conn);
 }
 
+static bool all_bytes(const void *p, uint8_t v, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != v)
+			return false;
+	return true;
+}
+
+/*
+ * Client A keeps a mapping of the PF's portal page (and a copy of the fd)
+ * after it disconnected. Client B then owns the function, with its memory
+ * at the IOVAs the FILLs A writes there name: none of them runs (B's buffer
+ * and record stay as they were, A's slots are never taken), B was handed a
+ * new page, and B's own descriptors run through it.
+ */
+static void pf_stale_portal(const char *sock)
+{
+	struct vdsa_pf_config cfg = { .nr_engines = 1, .wq_size = 32, .priority = 1 };
+	const unsigned int slots = DSA_PORTAL_SIZE / DSA_DESC_SIZE;
+	struct dsa_completion_record *cr, *bcr;
+	const struct vdsa_region *r;
+	struct vdsa_buf *buf, *comp;
+	struct vdsa_conn *conn;
+	struct vdsa_dev *dev;
+	struct stat st_a, st_b;
+	struct dsa_hw_desc d;
+	uint64_t first;
+	unsigned int i;
+	uint8_t *stale;
+	int fd;
+
+	assert_int_equal(vdsa_conn_open(sock, &conn), 0);
+	assert_int_equal(vdsa_pf_open(conn, &cfg, &dev), 0);
+	assert_int_equal(vdsa_conn_region_info(conn, VFIO_PCI_BAR2_REGION_INDEX, &r), 0);
+	fd = dup(r->fd);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st_a), 0);
+	stale = mmap(NULL, DSA_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_true(stale != MAP_FAILED);
+	vdsa_dev_close(dev);
+	vdsa_conn_close(conn);
+
+	/* B: the server may still be closing A's session */
+	for (i = 0; i < 100 && vdsa_conn_open(sock, &conn) == -EBUSY; i++)
+		usleep(20000);
+	assert_int_equal(vdsa_pf_open(conn, &cfg, &dev), 0);
+	assert_int_equal(vdsa_conn_region_info(conn, VFIO_PCI_BAR2_REGION_INDEX, &r), 0);
+	assert_int_equal(fstat(r->fd, &st_b), 0);
+	assert_false(st_b.st_dev == st_a.st_dev && st_b.st_ino == st_a.st_ino);
+	assert_int_equal(vdsa_buf_alloc(conn, 1 << 16, &buf), 0);
+	assert_int_equal(vdsa_buf_alloc(conn, 4096, &comp), 0);
+	cr = comp->va;
+	bcr = (void *)((uint8_t *)comp->va + 0x800);
+	memset(buf->va, 0xb0, 4096);
+	memset(bcr, 0, sizeof(*bcr));
+
+	vdsa_desc_fill(&d, comp->iova + 0x800, buf->iova, 0x5a5a5a5a5a5a5a5aULL, 4096);
+	memcpy(&first, &d, 8);
+	for (i = 0; i < slots; i++) {
+		uint8_t *slot = stale + i * DSA_DESC_SIZE;
+
+		if (atomic_load_explicit((_Atomic uint64_t *)(void *)slot, memory_order_acquire))
+			continue;
+		memcpy(slot + 8, (const uint8_t *)&d + 8, DSA_DESC_SIZE - 8);
+		atomic_store_explicit((_Atomic uint64_t *)(void *)slot, first, memory_order_release);
+	}
+	vdsa_desc_memmove(&d, comp->iova, buf->iova + 8192, buf->iova + 4096, 4096);
+	assert_int_equal(run_desc(dev, &d, cr, VDSA_PORTAL_MMAP, VDSA_WAIT_POLL),
+			 DSA_COMP_SUCCESS);
+	for (i = 0; i < 50; i++) {
+		assert_true(all_bytes(buf->va, 0xb0, 4096));
+		assert_true(all_bytes(bcr, 0, sizeof(*bcr)));
+		usleep(10000);
+	}
+	for (i = 0; i < slots; i++)
+		assert_int_not_equal(atomic_load_explicit((_Atomic uint64_t *)(void *)
+							  (stale + i * DSA_DESC_SIZE),
+							  memory_order_acquire), 0);
+	assert_int_equal(run_desc(dev, &d, cr, VDSA_PORTAL_MMAP, VDSA_WAIT_POLL),
+			 DSA_COMP_SUCCESS);
+	vdsa_dev_close(dev);
+	vdsa_conn_close(conn);
+	munmap(stale, DSA_PORTAL_SIZE);
+	close(fd);
+}
+
 static void wait_refcnt_zero(struct e2e_daemon *d, const char *module)
 {
 	char v[32] = "";
@@ -206,6 +298,8 @@ static void test_driver_override(void **state)
 	pf_workload(sock);
 	/* a second run starts from the function reset the first left */
 	pf_workload(sock);
+	/* and the first client's portal mapping is dead to the second */
+	pf_stale_portal(sock);
 	/* unbind and clear: idxd takes it back */
 	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers/vfio-pci/unbind " PF), 0);
 	assert_false(e2e_exists(sock));

@@ -14,6 +14,9 @@
  *  - the BAR2 fd a client is handed backs its own portal page and nothing
  *    else: no file offset reaches another mdev's (or the host's) portal,
  *    and the file can be neither grown nor shrunk;
+ *  - a client that went (disconnected, or its mdev removed) reaches nothing
+ *    through the portal mapping it kept: the next client of the mdev, or
+ *    of the WQ, has a new page, and the old one's writes never run;
  *  - DMA_UNMAP while descriptors are in flight: nothing is written to the
  *    range once the unmap has returned;
  *  - sockets are 0600 and the peer's credentials are logged.
@@ -476,6 +479,178 @@ static void test_portal_fd_confined(void **state)
 	client_close(&b);
 }
 
+/*
+ * What a departed client keeps of its portal: a copy of its BAR2 fd (it may
+ * have passed the fd to any process before it went) and a mapping of it.
+ */
+struct stale_portal {
+	int fd;
+	uint8_t *page;
+	struct stat st;
+};
+
+static void stale_grab(struct e2e_client *c, struct stale_portal *s)
+{
+	const struct vdsa_region *r;
+
+	assert_int_equal(vdsa_conn_region_info(c->conn, VFIO_PCI_BAR2_REGION_INDEX, &r), 0);
+	assert_true(r->fd >= 0);
+	s->fd = dup(r->fd);
+	assert_true(s->fd >= 0);
+	s->page = mmap(NULL, DSA_PORTAL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd,
+		       (off_t)r->fd_offset);
+	assert_true(s->page != MAP_FAILED);
+	assert_int_equal(fstat(s->fd, &s->st), 0);
+}
+
+static void stale_release(struct stale_portal *s)
+{
+	munmap(s->page, DSA_PORTAL_SIZE);
+	close(s->fd);
+}
+
+/* @d into every free slot of the stale page, as the slot protocol says. */
+static void stale_write(struct stale_portal *s, const struct dsa_hw_desc *d)
+{
+	unsigned int i;
+	uint64_t first;
+
+	memcpy(&first, d, 8);
+	for (i = 0; i < DSA_PORTAL_SIZE / DSA_DESC_SIZE; i++) {
+		uint8_t *slot = s->page + i * DSA_DESC_SIZE;
+		_Atomic uint64_t *q0 = (_Atomic uint64_t *)(void *)slot;
+
+		if (atomic_load_explicit(q0, memory_order_acquire))
+			continue;
+		memcpy(slot + 8, (const uint8_t *)d + 8, DSA_DESC_SIZE - 8);
+		atomic_store_explicit(q0, first, memory_order_release);
+	}
+}
+
+/* Slots of the stale page still holding a descriptor (never taken). */
+static unsigned int stale_full(struct stale_portal *s)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < DSA_PORTAL_SIZE / DSA_DESC_SIZE; i++)
+		n += atomic_load_explicit((_Atomic uint64_t *)(void *)(s->page + i * DSA_DESC_SIZE),
+					  memory_order_acquire) != 0;
+	return n;
+}
+
+/*
+ * @b is the client that has the WQ now; @s what the one before it kept.
+ * The stale page writes FILLs aimed at @b's buffer and record (the same
+ * IOVAs as its own were, since both clients map alike): none of them may
+ * run, under @b's PASID or at all, while @b's own page is polled. @b was
+ * handed a new file, and its descriptors work through it before and after.
+ */
+static void check_stale_portal_dead(struct e2e_client *b, struct stale_portal *s)
+{
+	const struct vdsa_region *r;
+	struct dsa_hw_desc desc;
+	uint8_t *bcomp = (uint8_t *)b->comp->va + SWEEP_COMP;
+	struct stat st;
+	unsigned int i;
+
+	assert_true(vdsa_dev_info(b->dev)->portal_mmap);
+	assert_int_equal(vdsa_conn_region_info(b->conn, VFIO_PCI_BAR2_REGION_INDEX, &r), 0);
+	assert_int_equal(fstat(r->fd, &st), 0);
+	assert_false(st.st_dev == s->st.st_dev && st.st_ino == s->st.st_ino);
+	memset(b->buf->va, 0xb0, 4096);
+	memset(bcomp, 0, 32);
+	/* B's page is in use (polled) before the stale writes land */
+	vdsa_desc_memmove(&desc, b->comp->iova, b->buf->iova + 8192, b->buf->iova + 4096, 64);
+	assert_int_equal(run(b, &desc, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
+
+	vdsa_desc_fill(&desc, b->comp->iova + SWEEP_COMP, b->buf->iova, 0x5a5a5a5a5a5a5a5aULL,
+		       4096);
+	stale_write(s, &desc);
+	assert_int_equal(stale_full(s), DSA_PORTAL_SIZE / DSA_DESC_SIZE);
+	for (i = 0; i < 50; i++) {
+		assert_true(all_bytes(b->buf->va, 0xb0, 4096));
+		assert_true(all_bytes(bcomp, 0, 32));
+		usleep(10000);
+	}
+	/* nobody took them: the device no longer reads that file */
+	assert_int_equal(stale_full(s), DSA_PORTAL_SIZE / DSA_DESC_SIZE);
+	/* and B's own work still goes through its page */
+	vdsa_desc_memmove(&desc, b->comp->iova, b->buf->iova + 8192, b->buf->iova + 4096, 64);
+	assert_int_equal(run(b, &desc, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
+	assert_true(all_bytes(b->buf->va, 0xb0, 4096));
+}
+
+/*
+ * Client A keeps a mapping of its portal page (and the fd) after it
+ * disconnected; client B then opens the same mdev, whose WQ runs under the
+ * same PASID, now into B's memory. The portal A was handed was revoked
+ * when its session closed: nothing A writes there reaches the device.
+ */
+static void test_portal_revoked_on_close(void **state)
+{
+	static struct e2e_client a, b;
+	struct stale_portal s;
+	uint64_t buf_iova, comp_iova;
+
+	client_open(&a, sock_a);
+	stale_grab(&a, &s);
+	buf_iova = a.buf->iova;
+	comp_iova = a.comp->iova;
+	client_close(&a);
+	/* B's open succeeds once A's session is torn down */
+	client_open(&b, sock_a);
+	assert_int_equal(b.buf->iova, buf_iova);
+	assert_int_equal(b.comp->iova, comp_iova);
+	check_stale_portal_dead(&b, &s);
+	client_close(&b);
+	stale_release(&s);
+}
+
+static void mdev_wq(const char *uuid, char *buf, size_t size)
+{
+	assert_int_equal(e2e_ctl(&d, buf, size, "read /sys/bus/mdev/devices/%s/wq", uuid), 0);
+}
+
+/*
+ * The mdev of a connected client A is removed (its session is ended from
+ * the server's side) and its WQ given to a new mdev, whose client C maps
+ * its own portal: A's mapping of the old page reaches nothing.
+ */
+static const char *uuid_c = "5e2f7a3b-4c6d-4e8f-a0b1-c2d3e4f5a6b7";
+
+static void test_portal_revoked_on_remove(void **state)
+{
+	static struct e2e_client a, c;
+	char wq_a[64], wq_c[64], sock_c[256];
+	struct stale_portal s;
+
+	client_open(&a, sock_a);
+	stale_grab(&a, &s);
+	mdev_wq(uuid_a, wq_a, sizeof(wq_a));
+	assert_int_equal(e2e_mdev_remove(&d, uuid_a), 0);
+	client_close(&a);
+	assert_int_equal(e2e_mdev_create(&d, uuid_c), 0);
+	mdev_wq(uuid_c, wq_c, sizeof(wq_c));
+	assert_string_equal(wq_c, wq_a);
+	e2e_mdev_sock(&d, uuid_c, sock_c, sizeof(sock_c));
+	client_open(&c, sock_c);
+	check_stale_portal_dead(&c, &s);
+	client_close(&c);
+	stale_release(&s);
+	/* the fixture's mdevs as the other tests expect them */
+	assert_int_equal(e2e_mdev_remove(&d, uuid_c), 0);
+	assert_int_equal(e2e_mdev_create(&d, uuid_a), 0);
+}
+
+/* After a failure there: uuid_a back in place of uuid_c for the tests after it. */
+static int restore_mdevs(void **state)
+{
+	close_leftovers(state);
+	e2e_mdev_remove(&d, uuid_c);
+	e2e_mdev_create(&d, uuid_a);
+	return 0;
+}
+
 static void test_unmap_while_in_flight(void **state)
 {
 	static struct e2e_client c;
@@ -586,6 +761,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_foreign_interrupts, close_leftovers),
 		cmocka_unit_test_teardown(test_pf_unreachable, close_leftovers),
 		cmocka_unit_test_teardown(test_portal_fd_confined, close_leftovers),
+		cmocka_unit_test_teardown(test_portal_revoked_on_close, close_leftovers),
+		cmocka_unit_test_teardown(test_portal_revoked_on_remove, restore_mdevs),
 		cmocka_unit_test_teardown(test_unmap_while_in_flight, close_leftovers),
 		cmocka_unit_test_teardown(test_memory_cannot_shrink, close_leftovers),
 		cmocka_unit_test_teardown(test_socket_mode_and_peer, close_leftovers),
