@@ -20,12 +20,13 @@
  *     trapped portal + polling              vs AF_UNIX socket round trip
  *
  *   bench_vdsa --socket PATH [--quick] [--rounds N] [--only memmove,crc,dif,small|none]
- *              [--peer-cpu N] [--siovd-pid PID] [--hold SECONDS] [--csv FILE]
+ *              [--peer-cpu N] [--baseline-cpu N] [--siovd-pid PID] [--hold SECONDS]
+ *              [--csv FILE]
  *
  * Throughput figures keep the WQ full (up to wq_size descriptors in
  * flight, as a driver streaming work does) and run on the same buffers as
- * their baseline, the baseline on this thread's core. Every figure is
- * measured in N paired rounds (default 7, --quick 3): the device and its
+ * their baseline, the baseline on this thread's core (or --baseline-cpu's).
+ * Every figure is measured in N paired rounds (default 7, --quick 3): the device and its
  * baseline back to back, in alternating order, so that what else runs on
  * the machine at that moment weighs on both; the figure is the median of
  * the per-round ratios (latencies: percentiles of the pooled samples of
@@ -34,7 +35,10 @@
  * the plot. --peer-cpu puts the second thread of the two-thread baselines
  * (ring consumer, eventfd and socket peers) on CPU N: with this program on
  * one CPU and siovd on N, each baseline thread runs where its device
- * counterpart (client, engine) does. --hold keeps the device open, its
+ * counterpart (client, engine) does. --baseline-cpu runs the throughput
+ * baselines on CPU N instead of this thread's core (this thread moves there
+ * for each baseline phase): with N the engine's CPU, engine and baseline
+ * compare on one core. --hold keeps the device open, its
  * portal mapped, for that long before exiting (idle cost with a client).
  * Wall-clock figures vary with the machine and its load; the ratios are the
  * point.
@@ -388,6 +392,30 @@ static uint64_t time_stream(struct bench *b, const struct job *j, unsigned int r
 /* The baseline of a figure: @reps repetitions on this core. Return: ns, 0 on failure. */
 typedef uint64_t (*cpu_fn)(struct bench *b, const struct job *j, unsigned int reps);
 
+/* CPU the throughput baselines run on (--baseline-cpu), -1: this thread's own */
+static int base_cpu = -1;
+
+/*
+ * Run a throughput baseline, on base_cpu when one was given: this thread
+ * moves there for the baseline and back afterwards, so the baseline and
+ * the engine use the same core (the engine sleeps meanwhile).
+ */
+static uint64_t run_baseline(struct bench *b, const struct job *j, unsigned int reps, cpu_fn cpu)
+{
+	cpu_set_t own, set;
+	uint64_t t;
+
+	if (base_cpu < 0 || sched_getaffinity(0, sizeof(own), &own))
+		return cpu(b, j, reps);
+	CPU_ZERO(&set);
+	CPU_SET(base_cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return cpu(b, j, reps);
+	t = cpu(b, j, reps);
+	sched_setaffinity(0, sizeof(own), &own);
+	return t;
+}
+
 /*
  * Measure one throughput figure: a warm-up of each side, then the paired
  * rounds. Return: 0, or -1 when the device failed.
@@ -397,7 +425,7 @@ static int measure_tput(struct bench *b, const struct job *j, fill_fn f, cpu_fn 
 {
 	unsigned int reps = reps_for(b, j->size), r;
 
-	if (!time_stream(b, j, 1, f) || !cpu(b, j, 1))
+	if (!time_stream(b, j, 1, f) || !run_baseline(b, j, 1, cpu))
 		return -1;
 	for (r = 0; r < b->rounds; r++) {
 		struct cputime e0, e1, c0, c1, d0, d1;
@@ -405,7 +433,7 @@ static int measure_tput(struct bench *b, const struct job *j, fill_fn f, cpu_fn 
 
 		if (r % 2) {
 			self_time(&c0);
-			t_cpu = cpu(b, j, reps);
+			t_cpu = run_baseline(b, j, reps, cpu);
 			self_time(&c1);
 		}
 		engine_time(&e0);
@@ -421,7 +449,7 @@ static int measure_tput(struct bench *b, const struct job *j, fill_fn f, cpu_fn 
 		engine_time(&e1);
 		if (!(r % 2)) {
 			self_time(&c0);
-			t_cpu = cpu(b, j, reps);
+			t_cpu = run_baseline(b, j, reps, cpu);
 			self_time(&c1);
 		}
 		if (!t_dev || !t_cpu)
@@ -1026,6 +1054,7 @@ int main(int argc, char **argv)
 		{ "peer-cpu", required_argument, NULL, 'p' },
 		{ "siovd-pid", required_argument, NULL, 'i' },
 		{ "hold", required_argument, NULL, 'H' },
+		{ "baseline-cpu", required_argument, NULL, 'B' },
 		{ 0 },
 	};
 	struct bench b = { .bufsize = 64 << 20, .only = FIG_ALL };
@@ -1033,7 +1062,7 @@ int main(int argc, char **argv)
 	unsigned int hold = 0;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "s:qc:r:o:p:i:H:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:qc:r:o:p:i:H:B:", opts, NULL)) != -1) {
 		if (c == 's') {
 			sock = optarg;
 		} else if (c == 'q') {
@@ -1050,6 +1079,8 @@ int main(int argc, char **argv)
 			siovd_pid = atoi(optarg);
 		} else if (c == 'p') {
 			peer_cpu = atoi(optarg);
+		} else if (c == 'B') {
+			base_cpu = atoi(optarg);
 		} else if (c == 'o') {
 			b.only = parse_only(optarg);
 			if (!b.only)
@@ -1066,7 +1097,7 @@ int main(int argc, char **argv)
 	}
 	if (!sock) {
 		fprintf(stderr, "usage: bench_vdsa --socket PATH [--quick] [--rounds N] "
-			"[--only memmove,crc,dif,small|none] [--peer-cpu N] [--siovd-pid PID] "
+			"[--only memmove,crc,dif,small|none] [--peer-cpu N] [--baseline-cpu N] [--siovd-pid PID] "
 			"[--hold SECONDS] [--csv FILE]\n");
 		return 2;
 	}

@@ -20,6 +20,12 @@
 #                SIOVD_CPUS=any BENCH_CPUS=any leaves placement to the
 #                scheduler (on a loaded machine it then often puts the
 #                client and the engine on one CPU).
+#   BENCH_BASELINE  where the throughput baselines (memcpy, ISA-L) run:
+#                "engine" (default when siovd is pinned): on siovd's CPU, the
+#                client thread moving there for each baseline phase, so that
+#                the engine and its baseline use the same core; "client": on
+#                the client's CPU. vCPUs of a shared host differ in speed,
+#                by 20 % and more and over time (docs/performance.md).
 #   BENCH_NICE   run siovd and the client (device and baselines alike) at this
 #                nice level, e.g. -10: on a machine shared with other work
 #                this shows what the engine does when it gets its CPU
@@ -60,6 +66,11 @@ PEER=()
 if [ -n "${SIOVD_CPUS:-}" ] && [ "$SIOVD_CPUS" != any ]; then
 	SIOVD_PIN=(taskset -c "$SIOVD_CPUS")
 	PEER=(--peer-cpu "$SIOVD_CPUS")
+	case "${BENCH_BASELINE:-engine}" in
+	engine) PEER+=(--baseline-cpu "$SIOVD_CPUS") ;;
+	client) ;;
+	*) echo "bench.sh: BENCH_BASELINE is engine or client" >&2; exit 2 ;;
+	esac
 fi
 if [ -n "${BENCH_CPUS:-}" ] && [ "$BENCH_CPUS" != any ]; then BENCH_PIN=(taskset -c "$BENCH_CPUS"); fi
 if [ -n "${BENCH_NICE:-}" ]; then
@@ -76,7 +87,7 @@ RSS1=$(rss_kib)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "pinning: siovd on CPU ${SIOVD_CPUS:-any}, client on CPU ${BENCH_CPUS:-any}; nice ${BENCH_NICE:-0}"
+echo "pinning: siovd on CPU ${SIOVD_CPUS:-any}, client on CPU ${BENCH_CPUS:-any}, throughput baselines on the ${BENCH_BASELINE:-engine}'s CPU; nice ${BENCH_NICE:-0}"
 echo "command: ${BENCH_PIN[*]} $BENCH --socket RUNDIR/vfio-user/$UUID.sock ${PEER[*]} --siovd-pid PID ${BENCH_ARGS:-}"
 echo
 RUNS=${BENCH_RUNS:-1}
