@@ -16,7 +16,7 @@ set ylabel "ratio"
 set xtics rotate by -35 left
 set grid ytics
 set key top left
-set rmargin 8
+set rmargin 14
 islat(f) = substr(f, 1, 4) eq "lat-"
 min(a, b) = a < b ? a : b
 label(f, s) = islat(f) ? sprintf("%s p50", f) : (f eq "rate64" ? "64 B rate" : sprintf("%s %d KiB", f, s / 1024))
