@@ -190,19 +190,24 @@ static const struct vfio_pci_core_irq_ops vfio_pci_irq_ops = {
 /*
  * How much of @io, from its start, one fd of the function backs: all of
  * it, else its first page (the function backs pages with files of their
- * own), else nothing.
+ * own), else nothing. Asking hands the range out, so it is taken back at
+ * once: until a client maps it nobody can write there, and a DSA does not
+ * poll a portal page that was never handed out.
  */
 static uint64_t vfio_pci_mmap_len(struct pci_iomem *io)
 {
-	uint64_t off;
+	uint64_t off, len = io->len;
 	int fd, rc;
 
-	rc = pci_iomem_mmap_fd(io, 0, io->len, &fd, &off);
-	if (!rc)
-		return io->len;
-	if (rc != -EOPNOTSUPP || io->len < SIOVD_PAGE_SIZE)
+	rc = pci_iomem_mmap_fd(io, 0, len, &fd, &off);
+	if (rc == -EOPNOTSUPP && len >= SIOVD_PAGE_SIZE) {
+		len = SIOVD_PAGE_SIZE;
+		rc = pci_iomem_mmap_fd(io, 0, len, &fd, &off);
+	}
+	if (rc)
 		return 0;
-	return pci_iomem_mmap_fd(io, 0, SIOVD_PAGE_SIZE, &fd, &off) ? 0 : SIOVD_PAGE_SIZE;
+	pci_iomem_mmap_revoke(io, 0, len);
+	return len;
 }
 
 static int vfio_pci_setup_bars(struct vfio_pci_device *vp)
