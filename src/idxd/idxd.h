@@ -108,6 +108,15 @@ int idxd_wq_enable_pasid(struct idxd_wq *wq, uint32_t pasid, uint32_t *cmdsts);
 /* Hardware WQ commands on the owned WQ (drain waits for completion). */
 int idxd_wq_disable(struct idxd_wq *wq, uint32_t *cmdsts);
 int idxd_wq_drain(struct idxd_wq *wq, uint32_t *cmdsts);
+/*
+ * idxd_wq_abort - ABORT_WQ on the owned WQ, enabled in hardware. Returns once
+ * every descriptor submitted before the call has completed or was abandoned
+ * (no completion record, no interrupt): those no engine started, and one
+ * waiting for a page on a block-on-fault WQ; from then on no engine
+ * executes any of them. The WQ stays enabled. The vdcm's close relies on
+ * this to keep a departed client's work off the next client's memory.
+ * Return: 0, -EINVAL (not owned), -ENODEV (taken back), -EIO with *cmdsts.
+ */
 int idxd_wq_abort(struct idxd_wq *wq, uint32_t *cmdsts);
 int idxd_wq_reset(struct idxd_wq *wq, uint32_t *cmdsts);
 /* Whether the hardware WQ is enabled (WQCFG.wq_state). */

@@ -360,7 +360,12 @@ int idxd_wq_drain(struct idxd_wq *wq, uint32_t *cmdsts)
 }
 EXPORT_SYMBOL_NS(idxd_wq_drain, IDXD);
 
-/** idxd_wq_abort - ABORT_WQ: descriptors not yet started are dropped. */
+/**
+ * idxd_wq_abort - ABORT_WQ: descriptors not yet started are dropped, one
+ * blocked on a fault is abandoned, and the command completes (CMDSTS) only
+ * when no engine executes any descriptor submitted before it (DSA spec,
+ * Abort WQ). Return: as idxd_wq_enable_pasid().
+ */
 int idxd_wq_abort(struct idxd_wq *wq, uint32_t *cmdsts)
 {
 	int rc = idxd_wq_check_owned(wq);

@@ -17,6 +17,9 @@
  *  - a client that went (disconnected, or its mdev removed) reaches nothing
  *    through the portal mapping it kept: the next client of the mdev, or
  *    of the WQ, has a new page, and the old one's writes never run;
+ *  - a block-on-fault descriptor a client left waiting for a page never
+ *    runs in the memory the next client of the mdev maps at that address:
+ *    the close aborted it and reset the device;
  *  - DMA_UNMAP while descriptors are in flight: nothing is written to the
  *    range once the unmap has returned;
  *  - sockets are 0600 and the peer's credentials are logged.
@@ -37,6 +40,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <linux/pci_regs.h>
 
 #include "e2e.h"
 #include "e2e_client.h"
@@ -66,17 +70,23 @@ static int teardown(void **state)
 	return e2e_stop(&d);
 }
 
-/* e2e_client_open(), remembering @c for close_leftovers(). */
-static void client_open(struct e2e_client *c, const char *sock)
+/* Remember @c (connected) for close_leftovers(). */
+static void remember(struct e2e_client *c)
 {
 	int i;
 
-	e2e_client_open(c, sock);
 	for (i = 0; i < 4; i++)
 		if (!open_clients[i]) {
 			open_clients[i] = c;
 			break;
 		}
+}
+
+/* e2e_client_open(), remembering @c for close_leftovers(). */
+static void client_open(struct e2e_client *c, const char *sock)
+{
+	e2e_client_open(c, sock);
+	remember(c);
 }
 
 static void client_close(struct e2e_client *c)
@@ -651,6 +661,164 @@ static int restore_mdevs(void **state)
 	return 0;
 }
 
+/* ---- a departed client's block-on-fault descriptor ------------------------ */
+
+/* dsa0 with one dedicated mdev WQ that blocks on faults (WQCFG.bof). */
+static const char bof_profile[] =
+	"[{\"dev\":\"dsa0\",\"groups\":[{\"dev\":\"group0.0\",\"grouped_workqueues\":["
+	"{\"dev\":\"wq0.0\",\"mode\":\"dedicated\",\"size\":16,\"group_id\":0,"
+	"\"type\":\"mdev\",\"name\":\"bof0\",\"block_on_fault\":1}],"
+	"\"grouped_engines\":[{\"dev\":\"engine0.0\",\"group_id\":0}]}]}]\n";
+
+static const char *uuid_bof = "6f3a8b4c-5d7e-4f9a-b1c2-d3e4f5a6b7c8";
+static struct e2e_daemon bd;
+static char sock_bof[256];
+
+#define BOF_IOVA	0x400000000ULL	/* never in client A's map */
+#define BOF_SIZE	4096
+#define BOF_PATTERN	0x5a5a5a5a5a5a5a5aULL
+
+/* A second siovd, on bof_profile, with one mdev on its WQ. */
+static int setup_bof(void **state)
+{
+	char profile[] = "/tmp/siovd-bof-profile.XXXXXX";
+	const char *args[] = { "--config", profile, NULL };
+	int fd, rc;
+
+	fd = mkstemp(profile);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	rc = e2e_write_file(profile, bof_profile);
+	if (!rc)
+		rc = e2e_start(&bd, args);
+	unlink(profile);
+	if (!rc)
+		rc = e2e_mdev_create(&bd, uuid_bof);
+	if (rc)
+		return -1;
+	e2e_mdev_sock(&bd, uuid_bof, sock_bof, sizeof(sock_bof));
+	return 0;
+}
+
+static int teardown_bof(void **state)
+{
+	close_leftovers(state);
+	if (e2e_stop(&bd)) {
+		e2e_kill(&bd);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Client A (a child process): a MEMFILL with block on fault at BOF_IOVA,
+ * which it never maps, submitted through the trapped portal (in the WQ once
+ * the write is answered); still waiting 50 ms later; then A dies without a
+ * word. Exit status 0 when it got that far.
+ */
+static void bof_client_a(void)
+{
+	struct vdsa_conn *conn = NULL;
+	struct vdsa_dev *dev;
+	struct vdsa_buf *comp;
+	struct dsa_hw_desc d;
+	int rc, tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		rc = vdsa_conn_open(sock_bof, &conn);
+		if (rc != -EBUSY && rc != -ECONNRESET)
+			break;
+		usleep(20000);
+	}
+	if (rc || vdsa_dev_open(conn, &dev) || vdsa_buf_alloc(conn, 4096, &comp))
+		_exit(10);
+	memset(comp->va, 0, 32);
+	vdsa_desc_fill(&d, comp->iova, BOF_IOVA, BOF_PATTERN, BOF_SIZE);
+	d.flags |= IDXD_OP_FLAG_BOF;
+	if (vdsa_submit(dev, &d, VDSA_PORTAL_TRAPPED))
+		_exit(11);
+	usleep(50000);
+	if (((volatile uint8_t *)comp->va)[0])
+		_exit(12);	/* it did not wait: the test would prove nothing */
+	_exit(0);		/* no goodbye: the kernel closes the socket */
+}
+
+/*
+ * Client A leaves a block-on-fault descriptor waiting for a page of the
+ * mdev's PASID space; client B opens the mdev next and maps its own memory
+ * at that very IOVA (and its completion buffer where A's was). The close
+ * of A's session aborted A's descriptor and reset the device: B finds it
+ * as after an FLR (command register clear), A's FILL never lands in B's
+ * memory, and B's own descriptors, block on fault included, run once B
+ * enabled the device itself.
+ */
+static void test_bof_waiter_dropped_at_close(void **state)
+{
+	static struct e2e_client b;
+	struct dsa_hw_desc desc;
+	uint16_t cmd = 0xffff;
+	uint8_t *page;
+	pid_t pid;
+	int status, fd, i, rc, tries;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid)
+		bof_client_a();
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	/* B, by hand up to its first DMA_MAP: its memory at BOF_IOVA at once */
+	memset(&b, 0, sizeof(b));
+	for (tries = 0; tries < 100; tries++) {
+		rc = vdsa_conn_open(sock_bof, &b.conn);
+		if (rc != -EBUSY && rc != -ECONNRESET)
+			break;
+		usleep(20000);
+	}
+	assert_int_equal(rc, 0);
+	remember(&b);
+	fd = memfd_create("bof", MFD_ALLOW_SEALING);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, BOF_SIZE), 0);
+	page = mmap(NULL, BOF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_true(page != MAP_FAILED);
+	memset(page, 0xb0, BOF_SIZE);
+	assert_int_equal(vdsa_conn_dma_map(b.conn, fd, 0, BOF_IOVA, BOF_SIZE,
+					   VDSA_DMA_READ | VDSA_DMA_WRITE), 0);
+	/* the completion buffer at the IOVA A's had */
+	assert_int_equal(vdsa_buf_alloc(b.conn, 4096, &b.comp), 0);
+	memset(b.comp->va, 0, 4096);
+	/* reset as after an FLR: decoding and bus mastering off */
+	assert_int_equal(vdsa_conn_config_read(b.conn, PCI_COMMAND, &cmd, 2), 0);
+	assert_int_equal(cmd, 0);
+	for (i = 0; i < 30; i++) {
+		usleep(10000);
+		assert_true(all_bytes(page, 0xb0, BOF_SIZE));
+		assert_true(all_bytes(b.comp->va, 0, 32));
+	}
+	/* B enables the device itself; still nothing of A's */
+	assert_int_equal(vdsa_dev_open(b.conn, &b.dev), 0);
+	assert_int_equal(vdsa_buf_alloc(b.conn, 1 << 16, &b.buf), 0);
+	usleep(50000);
+	assert_true(all_bytes(page, 0xb0, BOF_SIZE));
+	assert_true(all_bytes(b.comp->va, 0, 32));
+	/* B's own work: a copy, and a block-on-fault fill of its page */
+	memset(b.buf->va, 0x3c, 1024);
+	vdsa_desc_memmove(&desc, b.comp->iova, b.buf->iova + 1024, b.buf->iova, 1024);
+	assert_int_equal(run(&b, &desc, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
+	assert_true(all_bytes((uint8_t *)b.buf->va + 1024, 0x3c, 1024));
+	vdsa_desc_fill(&desc, b.comp->iova, BOF_IOVA, BOF_PATTERN, BOF_SIZE);
+	desc.flags |= IDXD_OP_FLAG_BOF;
+	assert_int_equal(run(&b, &desc, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
+	assert_true(all_bytes(page, 0x5a, BOF_SIZE));
+	client_close(&b);
+	munmap(page, BOF_SIZE);
+	close(fd);
+}
+
 static void test_unmap_while_in_flight(void **state)
 {
 	static struct e2e_client c;
@@ -763,6 +931,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_portal_fd_confined, close_leftovers),
 		cmocka_unit_test_teardown(test_portal_revoked_on_close, close_leftovers),
 		cmocka_unit_test_teardown(test_portal_revoked_on_remove, restore_mdevs),
+		cmocka_unit_test_setup_teardown(test_bof_waiter_dropped_at_close, setup_bof,
+						teardown_bof),
 		cmocka_unit_test_teardown(test_unmap_while_in_flight, close_leftovers),
 		cmocka_unit_test_teardown(test_memory_cannot_shrink, close_leftovers),
 		cmocka_unit_test_teardown(test_socket_mode_and_peer, close_leftovers),

@@ -2,9 +2,9 @@
 /*
  * The vdcm's vfio_device_ops (mostly vfio-pci-core's own functions: seed
  * 003's "wrap only what changes": write for the command register, ioctl for
- * the reset, close for the portal's revocation, release), the BAR2 portal,
- * DMA attach, and how
- * the virtual MSI-X vectors become IMS entries of the PF.
+ * the reset, close for the end of a client's session - portal revocation,
+ * WQ abort, function reset - and release), the BAR2 portal, DMA attach, and
+ * how the virtual MSI-X vectors become IMS entries of the PF.
  *
  * Interrupt path of a vector v >= 1: REQUEST_INT_HANDLE or the client's
  * SET_IRQS allocates an IMS entry on the mdev's own struct device (the PF's
@@ -220,35 +220,80 @@ static ssize_t vdcm_write(struct vfio_device *vdev, const char *buf, size_t coun
 }
 
 /*
- * VFIO_DEVICE_RESET: the core resets the function (config space, MSI-X
- * off, which unwires every IMS entry), then the device behind it: WQ off,
- * handles released, IMS entries freed, registers to their initial values.
+ * A function reset (VFIO_DEVICE_RESET, and the end of a session): the core
+ * resets its part (configuration space to its initial image, MSI-X off
+ * and its table masked, which unwires every IMS entry), then the device
+ * behind it: the hardware WQ reset (RESET_WQ aborts what it holds, then
+ * disables it), handles released, IMS entries freed, registers to their
+ * initial values. Return: 0 or the core's -errno (then nothing of the
+ * device was touched).
  */
+static long vdcm_function_reset(struct vdcm_idxd *vd)
+{
+	long rc = vfio_pci_core_ioctl(&vd->core.vdev, VFIO_DEVICE_RESET, NULL);
+
+	if (rc)
+		return rc;
+	vdcm_reset_device(vd);
+	vdcm_vectors_release(vd, true);
+	return 0;
+}
+
 static long vdcm_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 {
 	struct vdcm_idxd *vd = to_vdcm(to_vfio_pci_core(vdev));
-	long rc = vfio_pci_core_ioctl(vdev, cmd, arg);
 
-	if (cmd == VFIO_DEVICE_RESET && !rc) {
-		vdcm_reset_device(vd);
-		vdcm_vectors_release(vd, true);
-	}
-	return rc;
+	if (cmd == VFIO_DEVICE_RESET)
+		return vdcm_function_reset(vd);
+	return vfio_pci_core_ioctl(vdev, cmd, arg);
 }
 
 /*
- * The client is gone (it disconnected, or the mdev is being removed): the
- * core unwires its eventfds, and the portal page it was handed is taken
- * back, so that what it - or any process it passed the fd to - writes there
- * from now on reaches nothing; the next client of the mdev maps a new page.
- * The rest of the device state stays for that client. Resets
- * (VFIO_DEVICE_RESET, the virtual RESET_DEVICE) do not revoke: the client
- * stays, and a VMM maps its regions once.
+ * Drop what the departed client left in the WQ: ABORT_WQ through the PF
+ * driver (idxd_wq_abort()), which returns once every descriptor submitted
+ * before it has completed or was abandoned, one blocked on a fault
+ * included, and no engine runs one any more. Nothing to do when the
+ * hardware WQ is off (a disable drained it) or lost to the host.
+ */
+static void vdcm_wq_abort(struct vdcm_idxd *vd)
+{
+	int rc;
+
+	if (vd->lost || !idxd_wq_hw_enabled(vd->wq))
+		return;
+	rc = idxd_wq_abort(vd->wq, NULL);
+	if (rc)
+		dev_warn(&vd->mdev->dev, "vdcm: abort of %s failed: %d",
+			 idxd_wq_name(vd->wq), rc);
+}
+
+/*
+ * The client is gone (it disconnected, or the mdev is being removed). As
+ * vfio-pci resets a function its last user closed, nothing of the session
+ * may outlive it, for the next client runs under the same PASID:
+ *  1. the portal page it was handed is taken back (vdcm_portal_revoke()):
+ *     what it - or any process it passed the fd to - writes there from now
+ *     on reaches nothing; the next client maps a new page;
+ *  2. the WQ is aborted (vdcm_wq_abort()): descriptors it submitted that
+ *     no engine started are dropped, and so is one waiting for a page on a
+ *     block-on-fault WQ; none is executing when the abort returns;
+ *  3. the core unwires its eventfds, and the function is reset
+ *     (vdcm_function_reset()), so the next client finds the device as
+ *     after an FLR (a lost WQ's: halted) and enables it itself.
+ * The core detached the session's DMA space before this (a descriptor that
+ * runs in between faults), and attaches the next session's only after it
+ * returns. Resets while the client stays (VFIO_DEVICE_RESET, the virtual
+ * RESET_DEVICE) do not revoke the page: a VMM maps its regions once.
  */
 static void vdcm_close_device(struct vfio_device *vdev)
 {
-	vdcm_portal_revoke(to_vdcm(to_vfio_pci_core(vdev)));
+	struct vdcm_idxd *vd = to_vdcm(to_vfio_pci_core(vdev));
+
+	vdcm_portal_revoke(vd);
+	vdcm_wq_abort(vd);
 	vfio_pci_core_close_device(vdev);
+	if (vdcm_function_reset(vd))
+		dev_warn(&vd->mdev->dev, "vdcm: function reset at close failed");
 }
 
 /* The session's address space becomes what the WQ's PASID translates through. */

@@ -29,10 +29,14 @@
  * on the mdev's device until release) and registers it; mdev remove
  * unregisters it, gives everything back and drops the allocation's
  * reference. The memory goes at the last vfio_put_device().
- * A client session keeps the device state for the next client, except the
- * BAR2 portal page: close_device revokes it (vdcm_portal_revoke()), so a
- * departed client's mapping reaches nothing and the next client maps a new
- * page. A reset while the client stays keeps the page mapped.
+ * Nothing of a client session passes to the next client: close_device
+ * revokes the BAR2 portal page (vdcm_portal_revoke(): a departed client's
+ * mapping reaches nothing, the next client maps a new page), aborts the WQ
+ * (what the client submitted is dropped, block-on-fault waiters included,
+ * none runs once it returns) and resets the function as VFIO_DEVICE_RESET
+ * does, before the next session can attach its DMA space: the next client
+ * finds the device as after an FLR. A reset while the client stays keeps
+ * the page mapped.
  *
  * Threading: event-loop thread, like the VFIO core and the idxd interface.
  */

@@ -705,11 +705,17 @@ static void test_dma_is_per_session(void **state)
 	enable_all(v);
 	close_s();
 
-	/* the device state survives the client; its DMA space does not */
+	/*
+	 * Neither the device state nor the DMA space survives the client: the
+	 * next one finds the device reset, as after an FLR, and enables it.
+	 */
 	s = open_s(v);
 	assert_non_null(s);
-	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4), IDXD_DEVICE_STATE_ENABLED);
-	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_ENABLED);
+	assert_int_equal(rd(v, CFG(PCI_COMMAND), 2), 0);
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4), IDXD_DEVICE_STATE_DISABLED);
+	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_DISABLED);
+	enable_all(v);
 	fill_src(5);
 	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, 0);
 	d.flags &= ~IDXD_OP_FLAG_RCI;
@@ -832,15 +838,14 @@ static void test_portal_revoked_at_close(void **state)
 	close_s();
 
 	/*
-	 * The next client of the mdev finds the device as the last one left
-	 * it, enabled; it maps its memory and its page, and starts at slot 0
-	 * of the new page without enabling anything.
+	 * The next client of the mdev finds the device reset (as after an
+	 * FLR); it maps its memory, enables the device, maps its page - a new
+	 * file - and starts at its slot 0.
 	 */
 	s = open_s(v);
 	assert_non_null(s);
-	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
-					      IOMMU_READ | IOMMU_WRITE), 0);
-	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_ENABLED);
+	assert_int_equal(rd(v, CFG(PCI_COMMAND), 2), 0);
+	map_and_enable(v, s);
 	p2 = client_portal(v, &fd2, &st2);
 	assert_false(same_file(&st2, &st1));
 	assert_portal_runs(p2, 3);
@@ -995,12 +1000,16 @@ static void test_owned_wq_kept_until_pf_removal(void **state)
 	 */
 	assert_int_equal(write_str("/sys/bus/pci/drivers/idxd/unbind", "0000:00:0a.0"), 12);
 	assert_int_equal(loop_until(efd), 1);
-	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_HALT);
-	assert_true(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4) & IDXD_INTC_HALT_STATE);
-	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_DISABLED);
-	/* the session ended with the mdev; the vfio device is a shell */
+	/*
+	 * The session ended with the mdev, whose close reset the device as
+	 * every close does: into the halt state, its WQ being lost. The
+	 * vfio device is a shell.
+	 */
 	assert_int_equal(fe_removed, 1);
 	assert_null(vfio_session_domain(s));
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY);
+	assert_int_equal(rd(v, BAR0(IDXD_GENSTATS_OFFSET), 4) & 3, IDXD_DEVICE_STATE_HALT);
+	assert_int_equal(rd(v, BAR0(0x500 + 24), 4) >> 30, IDXD_WQCFG_STATE_DISABLED);
 	assert_int_equal(vcmd(v, IDXD_CMD_ENABLE_WQ, 0, false), IDXD_CMDSTS_HW_ERR);
 	close_s();
 	close(efd);
@@ -1370,6 +1379,179 @@ static void test_unload_with_mdevs(void **state)
 	expect_attr(TYPE_DIR "/available_instances", "2\n");
 }
 
+/* dsa0 (DSA 2.0) with one dedicated mdev WQ of 16 entries that blocks on faults. */
+static const char bof_profile[] =
+	"[{\"dev\":\"dsa0\",\"groups\":[{\"dev\":\"group0.0\",\"grouped_workqueues\":["
+	"{\"dev\":\"wq0.0\",\"mode\":\"dedicated\",\"size\":16,\"type\":\"mdev\",\"name\":\"m0\","
+	"\"block_on_fault\":1}],"
+	"\"grouped_engines\":[{\"dev\":\"engine0.0\"}]}]}]";
+
+static int setup_bof(void **state)
+{
+	struct dsa_hw_params p;
+
+	dsa_hw_params_dsa2(&p);
+	return setup_machine(&p, bof_profile);
+}
+
+#define BOF_IOVA	0x40000000ULL	/* outside the first client's map */
+#define BOF_PATTERN	0x5a5a5a5a5a5a5a5aULL
+
+/* A MEMFILL of XFER bytes at @dst that blocks on faults, its record at COMP_OFF. */
+static void bof_fill_desc(struct dsa_hw_desc *d, uint64_t dst)
+{
+	memset(d, 0, sizeof(*d));
+	d->opcode = DSA_OPCODE_MEMFILL;
+	d->flags = IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR | IDXD_OP_FLAG_BOF;
+	d->completion_addr = IOVA_BASE + COMP_OFF;
+	d->pattern = BOF_PATTERN;
+	d->dst_addr = dst;
+	d->xfer_size = XFER;
+}
+
+/* The PF's WQCFG of the WQ behind mdev @uuid, read through the PF's own BAR0. */
+static void read_host_wqcfg(const char *uuid, union wqcfg *cfg)
+{
+	struct pci_iomem *io = pci_iomap(plat.dsa_pdev[0], DSA_MMIO_BAR, 0);
+	char path[128], name[32];
+	unsigned int dev, id, i, stride;
+	union wq_cap_reg wqcap;
+	union offsets_reg o;
+	uint64_t base;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/wq", uuid);
+	read_attr(path, name, sizeof(name));
+	assert_int_equal(sscanf(name, "wq%u.%u", &dev, &id), 2);
+	assert_non_null(io);
+	o.bits[0] = ioread64(io, IDXD_TABLE_OFFSET);
+	o.bits[1] = ioread64(io, IDXD_TABLE_OFFSET + 8);
+	wqcap.bits = ioread64(io, IDXD_WQCAP_OFFSET);
+	stride = 32U << wqcap.wqcfg_size;
+	base = (uint64_t)o.wqcfg * IDXD_TABLE_MULT + (uint64_t)id * stride;
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; i < stride / 4 && i < ARRAY_SIZE(cfg->bits); i++)
+		cfg->bits[i] = ioread32(io, base + 4 * i);
+	pci_iounmap(io);
+}
+
+/* What a client can read of the virtual device: config space, BAR0, MSI-X table. */
+struct vdev_image {
+	uint32_t cfg[VFIO_PCI_CFG_SIZE / 4];
+	uint64_t regs[VDCM_REGS_SIZE / 8];
+	uint32_t msix[NVEC * 4];
+};
+
+/* Config space as it is, then BAR0 with memory decoding turned on for the reads. */
+static void read_image(struct vfio_device *v, struct vdev_image *im)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(im->cfg); i++)
+		im->cfg[i] = (uint32_t)rd(v, CFG(4 * i), 4);
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY);
+	for (i = 0; i < ARRAY_SIZE(im->regs); i++)
+		im->regs[i] = rd(v, BAR0(8 * i), 8);
+	for (i = 0; i < ARRAY_SIZE(im->msix); i++)
+		im->msix[i] = (uint32_t)rd(v, BAR0(VDCM_MSIX_TABLE_OFFSET + 4 * i), 4);
+	wr(v, CFG(PCI_COMMAND), 2, (uint16_t)im->cfg[PCI_COMMAND / 4]);
+}
+
+/*
+ * A client goes with a block-on-fault descriptor waiting for a page it
+ * never mapped. Its session's close aborts the WQ and resets the virtual
+ * device as an FLR would: the next client finds every register, the
+ * configuration space and the MSI-X table as on a new mdev, no IMS entry
+ * left, the host WQ disabled and empty; and when it maps its memory at the
+ * address the old descriptor waited for, that descriptor never runs into
+ * it. Its own descriptors, block on fault included, run once it enabled
+ * the device itself.
+ */
+static void test_close_aborts_and_resets(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	static struct vdev_image fresh, after;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int fds[2] = { efd, efd };
+	static uint8_t page[XFER] __attribute__((aligned(4096)));
+	struct vfio_session *s;
+	struct dsa_hw_desc d;
+	union wqcfg host, vcfg;
+	unsigned int i;
+
+	read_image(v, &fresh);
+	assert_int_equal(fresh.regs[IDXD_GENSTATS_OFFSET / 8] & 3, IDXD_DEVICE_STATE_DISABLED);
+	s = open_s(v);
+	map_and_enable(v, s);
+	/* the host's WQCFG.bof shows through */
+	vcfg.bits[2] = (uint32_t)rd(v, BAR0(VDCM_WQCFG_OFFSET + 8), 4);
+	assert_int_equal(vcfg.bof, 1);
+	/* leave as much state behind as a client can */
+	assert_int_equal(set_eventfds(v, 0, 2, fds), 0);
+	request_handle(v, 1);
+	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 3);
+	wr(v, BAR0(VDCM_MSIX_PERM_OFFSET + 8), 4, 0x12345008);
+	wr(v, BAR0(VDCM_MSIX_TABLE_OFFSET + 16), 4, 0xfee00000);
+	wr(v, BAR0(VDCM_MSIX_TABLE_OFFSET + 16 + 8), 4, 0x41);
+	wr(v, BAR0(VDCM_MSIX_TABLE_OFFSET + 16 + 12), 4, 0);
+	assert_int_equal(vcmd(v, IDXD_CMD_DRAIN_WQ, 1, true), IDXD_CMDSTS_SUCCESS);
+	assert_int_equal(wait_eventfd(efd), 1);
+	assert_int_equal(irq_nr_allocated(), irqs_at_start + 1);
+
+	/* the descriptor waits for BOF_IOVA to be mapped */
+	memset(mem + COMP_OFF, 0, DSA_COMP_RECORD_SIZE);
+	bof_fill_desc(&d, BOF_IOVA);
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	usleep(50000);
+	assert_int_equal(__atomic_load_n(&comp()->status, __ATOMIC_ACQUIRE), 0);
+	close_s();
+
+	/* the host's WQ: nothing queued, disabled */
+	read_host_wqcfg(UUID_1, &host);
+	assert_int_equal(host.wq_state, IDXD_WQCFG_STATE_DISABLED);
+	assert_int_equal(host.occupancy, 0);
+	/* the virtual device: as created (an FLR's state) */
+	read_image(v, &after);
+	assert_memory_equal(after.cfg, fresh.cfg, sizeof(fresh.cfg));
+	assert_memory_equal(after.regs, fresh.regs, sizeof(fresh.regs));
+	assert_memory_equal(after.msix, fresh.msix, sizeof(fresh.msix));
+	assert_int_equal(irq_nr_allocated(), irqs_at_start);
+	assert_int_equal(mdev_ims_count(UUID_1), 0);
+
+	/* the next client maps memory where the old descriptor waited */
+	s = open_s(v);
+	assert_non_null(s);
+	memset(page, 0xb0, XFER);
+	memset(mem + COMP_OFF, 0, DSA_COMP_RECORD_SIZE);
+	assert_int_equal(vfio_session_dma_map(s, IOVA_BASE, MEM_SIZE, mem,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	assert_int_equal(vfio_session_dma_map(s, BOF_IOVA, XFER, page,
+					      IOMMU_READ | IOMMU_WRITE), 0);
+	for (i = 0; i < 20; i++) {
+		usleep(10000);
+		assert_int_equal(__atomic_load_n(&comp()->status, __ATOMIC_ACQUIRE), 0);
+	}
+	for (i = 0; i < XFER; i++)
+		assert_int_equal(page[i], 0xb0);
+	/* it enables the device itself; its own work runs, block on fault too */
+	enable_all(v);
+	fill_src(7);
+	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, 0);
+	d.flags &= ~IDXD_OP_FLAG_RCI;
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	assert_int_equal(wait_completion(comp()), DSA_COMP_SUCCESS);
+	assert_memory_equal(mem + DST_OFF, mem + SRC_OFF, XFER);
+	memset(mem + COMP_OFF, 0, DSA_COMP_RECORD_SIZE);
+	bof_fill_desc(&d, BOF_IOVA);
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	assert_int_equal(wait_completion(comp()), DSA_COMP_SUCCESS);
+	for (i = 0; i < XFER; i++)
+		assert_int_equal(page[i], 0x5a);
+	close_s();
+	close(efd);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1396,6 +1578,8 @@ int main(void)
 		T(test_handle_revocation),
 		cmocka_unit_test_setup_teardown(test_ims_beyond_msix, setup_scale, teardown),
 		cmocka_unit_test_setup_teardown(test_no_ims_no_mdev, setup_no_ims, teardown),
+		cmocka_unit_test_setup_teardown(test_close_aborts_and_resets, setup_bof,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
