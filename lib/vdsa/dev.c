@@ -194,8 +194,10 @@ static int vdsa_dev_check(struct vdsa_dev *dev)
 static int vdsa_pci_enable(struct vdsa_dev *dev);
 
 /*
- * A device left enabled by an earlier client is reset to a known state
- * (which clears the command register: enable decoding again).
+ * A device left enabled by an earlier client (a server that keeps device
+ * state across sessions; siovd resets an mdev when its client goes) is
+ * reset to a known state (which clears the command register: enable
+ * decoding again).
  */
 static int vdsa_dev_quiesce(struct vdsa_dev *dev)
 {

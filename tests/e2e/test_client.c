@@ -281,7 +281,7 @@ static void test_disconnect_reconnect(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-	/* a new client finds the device, resets it and works */
+	/* a new client finds the device reset (as after an FLR), enables it and works */
 	e2e_client_open(&c, fx->sock_a);
 	memset(c.buf->va, 0x77, 4096);
 	assert_int_equal(client_memmove(&c, c.buf->iova + 4096, c.buf->iova, 4096,

@@ -298,8 +298,10 @@ struct vdsa_dev_info {
  *
  * Steps (DSA spec ch. 3, 9): check the device (PCI, BAR0, BAR2, config,
  * MSI-X with >= 2 vectors); set Memory Space and Bus Master in the PCI
- * command register; if the device is enabled from an earlier client, reset
- * it (VFIO_USER_DEVICE_RESET) and set the command register again; read the
+ * command register; if the device is enabled (a server that keeps the state
+ * an earlier client left, as the vfio-user specification allows; siovd's
+ * mdevs come reset), reset it (VFIO_USER_DEVICE_RESET) and set the command
+ * register again; read the
  * capabilities and WQCFG[0]
  * (it must be a configured dedicated WQ: GENCAP.config_en is 0 and the
  * configuration read-only); route MSI-X vectors 0 (errors, commands) and 1
