@@ -563,6 +563,7 @@ struct storm {
 	struct dsa_completion_record *cr;	/* STORM_DESCS records */
 	atomic_uint written;
 	atomic_bool stop;
+	unsigned int limit;			/* the writer stops after this many */
 };
 
 static uint8_t storm_byte(unsigned int i)
@@ -573,7 +574,11 @@ static uint8_t storm_byte(unsigned int i)
 /*
  * A client writing descriptors through its mapping as fast as the device
  * takes them, until told to stop (its next slot stays full once the page
- * is revoked: nobody takes them any more), or after 2 s stuck.
+ * is revoked: nobody takes them any more), or after 2 s stuck. It writes
+ * at most s->limit, two pages' worth past the revoke point, and then
+ * waits for the stop: on a loaded machine the revoking thread may not run
+ * until long after that point, and the writer must not run out of
+ * descriptors (or records) first.
  */
 static void *test_revoke_storm_writer(void *arg)
 {
@@ -582,6 +587,11 @@ static void *test_revoke_storm_writer(void *arg)
 	unsigned int i, waited;
 
 	for (i = 0; i < STORM_DESCS && !atomic_load(&s->stop); i++) {
+		if (i == s->limit) {
+			while (!atomic_load(&s->stop))
+				usleep(100);
+			return NULL;
+		}
 		uint8_t *slot = s->page + (size_t)(i % DSA_SLOTS_PER_PAGE) * DSA_DESC_SIZE;
 
 		for (waited = 0; slot_q0(slot, 0); waited++) {
@@ -626,6 +636,7 @@ static unsigned int storm_cycle(struct harness *h, struct storm *s, unsigned int
 	memset(s->cr, 0, (size_t)STORM_DESCS * sizeof(*s->cr));
 	atomic_store(&s->written, 0);
 	atomic_store(&s->stop, false);
+	s->limit = target + 2 * DSA_SLOTS_PER_PAGE;
 	s->page = client_map(h, 0, 0, &fd, NULL, &st);
 	assert_int_equal(pthread_create(&t, NULL, test_revoke_storm_writer, s), 0);
 	for (i = 0; i < 2000000 && atomic_load(&s->written) < target; i++)
