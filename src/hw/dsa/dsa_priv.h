@@ -288,6 +288,7 @@ unsigned int dsa_portal_poll(struct dsa_hw *hw, struct dsa_wq *wq);
 int dsa_portal_submit(struct dsa_hw *hw, uint64_t off, const void *buf);
 void dsa_wq_drain(struct dsa_hw *hw, struct dsa_wq *wq);
 uint32_t dsa_wq_occupancy(struct dsa_wq *wq);
+uint32_t dsa_wq_occupancy_reported(struct dsa_hw *hw, struct dsa_wq *wq);
 void dsa_group_wake(struct dsa_group *g);
 void dsa_portal_mapped(struct dsa_hw *hw, uint64_t off, uint64_t len);
 void dsa_portal_unmapped(struct dsa_hw *hw, unsigned int page);

@@ -207,7 +207,7 @@ static uint32_t wqcfg_read(struct dsa_hw *hw, unsigned int rel)
 		return hw->wqcfg[wqi * DSA_WQCFG_DWORDS + dw];
 	/* occupancy and wq_state are computed, never stored */
 	st = atomic_load(&wq->state);
-	return (st != DSA_WQ_DISABLED ? dsa_wq_occupancy(wq) & WQCFG_OCCUP_MASK : 0) |
+	return (st != DSA_WQ_DISABLED ? dsa_wq_occupancy_reported(hw, wq) & WQCFG_OCCUP_MASK : 0) |
 	       ((uint32_t)(st != DSA_WQ_DISABLED ? IDXD_WQCFG_STATE_ENABLED :
 			   IDXD_WQCFG_STATE_DISABLED) << 30);
 }

@@ -126,6 +126,35 @@ uint32_t dsa_wq_occupancy(struct dsa_wq *wq)
 	return tail > head ? (uint32_t)min(tail - head, (uint64_t)wq->cap) : 0;
 }
 
+/**
+ * dsa_wq_occupancy_reported - the occupancy WQCFG reports (WQCAP.occupancy):
+ * the descriptors in the WQ's ring plus those written to its mapped portal
+ * pages that the poller has not taken yet - it takes them in batches, when
+ * the ring runs low (engine.c, poll_low()) - at most the WQ's size. For
+ * register reads, not the engines' path: it loads the first qword of every
+ * slot of each handed-out page. A snapshot: a slot being moved into the
+ * ring may count twice for a moment, within the bound.
+ */
+uint32_t dsa_wq_occupancy_reported(struct dsa_hw *hw, struct dsa_wq *wq)
+{
+	unsigned int mapped = atomic_load_explicit(&wq->mapped, memory_order_relaxed);
+	uint32_t n = dsa_wq_occupancy(wq);
+	unsigned int page, slot;
+
+	for (page = 0; mapped; page++, mapped >>= 1) {
+		const uint8_t *base;
+
+		if (!(mapped & 1))
+			continue;
+		base = portal_page(hw, wq, page);
+		for (slot = 0; slot < DSA_SLOTS_PER_PORTAL; slot++)
+			n += atomic_load_explicit((_Atomic uint64_t *)(void *)
+						  (base + (size_t)slot * DSA_DESC_SIZE),
+						  memory_order_relaxed) != 0;
+	}
+	return min(n, wq->size);
+}
+
 /*
  * Claim up to @want consecutive cells from the tail with one compare-and-
  * swap (a poller moving several portal slots pays one locked operation).

@@ -670,6 +670,42 @@ static unsigned int storm_cycle(struct harness *h, struct storm *s, unsigned int
 }
 
 /*
+ * WQCFG's occupancy counts what a client wrote to its mapped portal page
+ * and the device has not taken yet (the poller takes slots in batches,
+ * when the ring runs low), as well as what waits in the WQ: the engine is
+ * held by a block-on-fault descriptor, so nothing is taken meanwhile.
+ */
+static void test_occupancy_counts_mapped_slots(void **state)
+{
+	struct harness *h = *state;
+	struct dsa_completion_record *hold = h_ptr(h, 0x1000), *cr = h_ptr(h, 0x2000);
+	struct dsa_hw_desc d;
+	uint8_t *page;
+	unsigned int i;
+
+	h_start(h, 1, 16, 1);
+	page = h_map_portal(h, 0, 0);
+	h_block(h, 0, 0, hold);
+	assert_int_equal(h_occupancy(h, 0), 0);
+	for (i = 0; i < 5; i++) {
+		h_desc(h, &d, DSA_OPCODE_NOOP, &cr[i]);
+		slot_write(page + (size_t)i * DSA_DESC_SIZE, &d);
+	}
+	assert_int_equal(h_occupancy(h, 0), 5);
+	for (i = 5; i < 7; i++) {
+		h_desc(h, &d, DSA_OPCODE_NOOP, &cr[i]);
+		assert_int_equal(h_submit(h, 0, 0, &d), 0);
+	}
+	assert_int_equal(h_occupancy(h, 0), 7);
+	h_unblock(h);
+	assert_int_equal(h_wait(hold), DSA_COMP_SUCCESS);
+	for (i = 0; i < 7; i++)
+		assert_int_equal(h_wait(&cr[i]), DSA_COMP_SUCCESS);
+	assert_int_equal(h_occupancy(h, 0), 0);
+	munmap(page, DSA_PORTAL_SIZE);
+}
+
+/*
  * Revoke while the engine polls the page and the client keeps writing,
  * STORM_CYCLES times at different points of the stream; each cycle's
  * client maps the page anew and starts at slot 0, which works only if
@@ -704,6 +740,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_revoke_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoke_out_of_fds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoke_and_drain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_occupancy_counts_mapped_slots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoke_while_polled, setup, teardown),
 	};
 
