@@ -154,11 +154,27 @@ int idxd_wq_portal_revoke(struct idxd_wq *wq);
 /*
  * idxd_wq_set_error_handler - call @fn(@arg, @swerr) on the event-loop thread
  * for each software error the PF reports naming this WQ, and @fn(@arg, NULL)
- * when the PF halts. NULL @fn removes it.
+ * when the PF halts. NULL @fn removes it. An error is reported from the
+ * PF's error interrupt, whose handler runs on the event loop some time
+ * after the device logged it, or earlier by idxd_wq_flush_errors().
  */
 void idxd_wq_set_error_handler(struct idxd_wq *wq,
 			       void (*fn)(void *arg, const union sw_err_reg *swerr),
 			       void *arg);
+
+/*
+ * idxd_wq_flush_errors - report now, before returning, a software error the
+ * PF has logged and its error interrupt has not handled yet (to the handler
+ * of the WQ it names, this one's or another's), rather than from the
+ * interrupt later, when the WQ may serve its owner's next client. After
+ * idxd_wq_abort(), idxd_wq_reset(), idxd_wq_disable() or idxd_wq_drain()
+ * returned, every error of the descriptors they waited for is reported by
+ * then; so is one the PF logged when idxd_wq_submit() found the WQ
+ * disabled. The PF has one SWERR register: an error logged while it held
+ * another is only its overflow bit. Event-loop thread.
+ * Return: 0, -EINVAL (NULL), -ENODEV (PF removed).
+ */
+int idxd_wq_flush_errors(struct idxd_wq *wq);
 
 /*
  * idxd_wq_set_revoke_handler - call @fn(@arg) on the event-loop thread

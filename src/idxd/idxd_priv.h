@@ -280,6 +280,8 @@ int idxd_bitmap256_parse(const char *buf, uint64_t bits[4]);
 /* ---- interrupts (irq.c) ------------------------------------------------- */
 
 void idxd_misc_irq(unsigned int irq, void *arg);
+/* Handle a logged software error now rather than when its interrupt runs. */
+void idxd_swerr_flush(struct idxd_device *idxd);
 int idxd_ims_domain_create(struct idxd_device *idxd);
 void idxd_ims_domain_remove(struct idxd_device *idxd);
 /* After a function reset: every IMS entry masked, the allocated ones again. */

@@ -42,6 +42,30 @@ static void idxd_handle_swerr(struct idxd_device *idxd)
 		idxd_wq_report_error(idxd->wqs[swerr.wq_idx], &swerr);
 }
 
+/**
+ * idxd_swerr_flush - handle now a software error the device has logged
+ * and the misc interrupt has not handled yet: INTCAUSE.ERR cleared, SWERR
+ * taken and routed as idxd_misc_irq() would (to the error handler of the
+ * WQ it names). The interrupt, when its handler runs later, finds the
+ * cause gone. The device fills SWERR before it sets INTCAUSE.ERR, and a
+ * WQ command (abort, drain, disable, reset) completes only after the
+ * descriptors it waited for reported their errors, so after such a
+ * command every error of those descriptors is handled when this returns.
+ * Event-loop thread, like the interrupt handler.
+ */
+void idxd_swerr_flush(struct idxd_device *idxd)
+{
+	uint32_t cause;
+
+	if (idxd->removed)
+		return;
+	cause = ioread32(idxd->reg_base, IDXD_INTCAUSE_OFFSET);
+	if (cause == ~0U || !(cause & IDXD_INTC_ERR))
+		return;
+	iowrite32(IDXD_INTC_ERR, idxd->reg_base, IDXD_INTCAUSE_OFFSET);
+	idxd_handle_swerr(idxd);
+}
+
 static void idxd_handle_halt(struct idxd_device *idxd)
 {
 	unsigned int i;

@@ -219,7 +219,9 @@ void idxd_wq_write_pasid(struct idxd_wq *wq, bool enable, uint32_t pasid)
  * page is revoked if the owner left it handed out (the next owner's
  * client must not share it with the last one's), the hardware WQ is
  * disabled (DISABLE_WQ lets what is in flight finish) if still enabled,
- * its PASID is cleared, the error handler removed.
+ * its PASID is cleared, a software error still pending is handled while
+ * the handler is this owner's (idxd_swerr_flush(): from the interrupt,
+ * later, it could reach the WQ's next owner), then the handler removed.
  */
 void idxd_mdev_wq_put(struct idxd_wq *wq)
 {
@@ -238,6 +240,7 @@ void idxd_mdev_wq_put(struct idxd_wq *wq)
 			dev_warn(&wq->conf_dev, "disable failed: CMDSTS %#x", idxd->cmd_status);
 		if (!idxd_wq_hw_state_enabled(wq))
 			idxd_wq_write_pasid(wq, false, 0);
+		idxd_swerr_flush(idxd);
 	}
 	wq->err_fn = NULL;
 	wq->err_arg = NULL;
@@ -457,6 +460,22 @@ int idxd_wq_portal_revoke(struct idxd_wq *wq)
 				     DSA_PORTAL_SIZE);
 }
 EXPORT_SYMBOL_NS(idxd_wq_portal_revoke, IDXD);
+
+/**
+ * idxd_wq_flush_errors - see idxd.h. The PF's one SWERR register serves
+ * every WQ: an error found there that names another WQ goes to that WQ's
+ * owner, as from the interrupt.
+ */
+int idxd_wq_flush_errors(struct idxd_wq *wq)
+{
+	if (!wq)
+		return -EINVAL;
+	if (wq->idxd->removed)
+		return -ENODEV;
+	idxd_swerr_flush(wq->idxd);
+	return 0;
+}
+EXPORT_SYMBOL_NS(idxd_wq_flush_errors, IDXD);
 
 /**
  * idxd_wq_set_error_handler - @fn(@arg, swerr) for each software error the

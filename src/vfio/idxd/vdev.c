@@ -476,12 +476,21 @@ ssize_t vdcm_bar0_rw(struct vfio_pci_core_device *core, unsigned int index,
 /**
  * vdcm_reset_device - see vdcm.h. The IMS entries stay allocated (and wired,
  * if the client wired them): they belong to the client's MSI-X setup.
+ *
+ * A software error of the WQ that the PF has logged but not yet reported
+ * (its error interrupt is serviced on the event loop, after us) is taken
+ * now, once the WQ reset has ended everything it held, and so lands in
+ * the registers the reset is about to clear, as a reset clears SWERR on
+ * the device. Reported later, it would appear after the reset: at the end
+ * of a session, in the next client's SWERR, with the last client's
+ * addresses, and raise the next client's vector 0.
  */
 void vdcm_reset_device(struct vdcm_idxd *vd)
 {
 	if (!vd->lost && (vd->wq_enabled || idxd_wq_hw_enabled(vd->wq)) &&
 	    idxd_wq_reset(vd->wq, NULL))
 		dev_warn(&vd->mdev->dev, "vdcm: reset of %s failed", idxd_wq_name(vd->wq));
+	idxd_wq_flush_errors(vd->wq);
 	vdcm_vectors_release(vd, false);
 	vd->wq_enabled = false;
 	vdcm_regs_init(vd);

@@ -28,6 +28,7 @@
 #include "idxd/idxd_priv.h"		/* the WQ's device, for forced unbinds */
 #include "idxd_test.h"
 #include "irq/msi.h"
+#include "lib/evloop.h"
 #include "sysfs/sysfs.h"
 
 #define DEV	"/sys/bus/dsa/devices/"
@@ -546,6 +547,74 @@ static void test_ims_interrupt_and_swerr(void **state)
 	vdcm_put(wq);
 }
 
+/* A second owner's error handler. */
+static int next_owner_errs;
+
+static void on_error_next(void *arg, const union sw_err_reg *swerr)
+{
+	assert_ptr_equal(arg, &next_owner_errs);
+	next_owner_errs++;
+}
+
+/* Spin the event loop for about @ms milliseconds. */
+static void run_for(struct idxd_test *t, unsigned int ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ms / 10; i++)
+		evloop_run_once(t->loop, 10);
+}
+
+/*
+ * idxd_wq_flush_errors: a software error the PF logged is reported to the
+ * WQ's handler before the call returns, not when the event loop services
+ * the PF's error interrupt; the interrupt then finds nothing. A WQ given
+ * back with an error still pending reports it to the owner that gives it
+ * back (or to nobody), never to the WQ's next owner.
+ */
+static void test_flush_errors(void **state)
+{
+	struct idxd_test *t = *state;
+	struct dsa_hw_desc desc;
+	struct idxd_wq *wq, *next;
+
+	memset(&errs, 0, sizeof(errs));
+	next_owner_errs = 0;
+	wq = vdcm_get();
+	assert_non_null(wq);
+	idxd_wq_set_error_handler(wq, on_error, &errs);
+	assert_int_equal(idxd_wq_flush_errors(NULL), -EINVAL);
+	assert_int_equal(idxd_wq_flush_errors(wq), 0);	/* nothing pending */
+	assert_int_equal(errs.calls, 0);
+
+	/* the WQ is off in hardware: the PF drops the descriptor and logs it */
+	noop_desc(&desc, 0);
+	assert_int_equal(idxd_wq_submit(wq, &desc), 0);
+	assert_true(reg32(t, 0, IDXD_INTCAUSE_OFFSET) & IDXD_INTC_ERR);
+	assert_int_equal(errs.calls, 0);
+	assert_int_equal(idxd_wq_flush_errors(wq), 0);
+	assert_int_equal(errs.calls, 1);
+	assert_int_equal(errs.last.error, DSA_SWERR_WQ_NOT_ENABLED);
+	assert_int_equal(errs.last.wq_idx, idxd_wq_id(wq));
+	assert_false(reg32(t, 0, IDXD_INTCAUSE_OFFSET) & IDXD_INTC_ERR);
+	assert_false(reg64(t, 0, IDXD_SWERR_OFFSET) & IDXD_SWERR_VALID);
+	run_for(t, 200);
+	assert_int_equal(errs.calls, 1);	/* the interrupt found it handled */
+
+	/* given back with an error pending, taken by the next owner */
+	assert_int_equal(idxd_wq_submit(wq, &desc), 0);
+	assert_true(reg32(t, 0, IDXD_INTCAUSE_OFFSET) & IDXD_INTC_ERR);
+	vdcm_put(wq);
+	assert_int_equal(errs.calls, 2);
+	next = vdcm_get();
+	assert_ptr_equal(next, wq);
+	idxd_wq_set_error_handler(next, on_error_next, &next_owner_errs);
+	run_for(t, 200);
+	assert_int_equal(next_owner_errs, 0);
+	assert_int_equal(errs.calls, 2);
+	vdcm_put(next);
+}
+
 static void test_portal_mmap(void **state)
 {
 	struct idxd_wq *wq = vdcm_get();
@@ -632,6 +701,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ims_chip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_int_handles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ims_interrupt_and_swerr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_portal_mmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_portal_revoke, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unload_with_owned_wqs, setup, teardown),

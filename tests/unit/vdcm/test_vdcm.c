@@ -1552,6 +1552,133 @@ static void test_close_aborts_and_resets(void **state)
 	assert_no_leak();
 }
 
+/* INTCAUSE of the PF, read through its own BAR0 (the PF driver's view). */
+static uint32_t pf_intcause(void)
+{
+	struct pci_iomem *io = pci_iomap(plat.dsa_pdev[0], DSA_MMIO_BAR, 0);
+	uint32_t v;
+
+	assert_non_null(io);
+	v = ioread32(io, IDXD_INTCAUSE_OFFSET);
+	pci_iounmap(io);
+	return v;
+}
+
+/* Wait (bounded) until the PF has logged a software error not yet handled. */
+static void wait_pf_swerr(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 10000 && !(pf_intcause() & IDXD_INTC_ERR); i++)
+		usleep(1000);
+	assert_true(pf_intcause() & IDXD_INTC_ERR);
+}
+
+/*
+ * The next client of @v opens a session and asks for error interrupts
+ * (vector 0 on @efd, GENCTRL.softerr_int_en) before the event loop has
+ * serviced the PF's error interrupt the last session left pending; then
+ * the loop runs. The PF's interrupt is handled, and nothing of it reaches
+ * this client: SWERR and INTCAUSE read zero, @efd stays quiet.
+ */
+static void assert_next_session_clean(struct vfio_device *v, int efd)
+{
+	struct vfio_session *s = open_s(v);
+	union sw_err_reg sw;
+	unsigned int i;
+
+	assert_non_null(s);
+	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	assert_int_equal(set_eventfds(v, 0, 1, &efd), 0);
+	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 1);		/* softerr_int_en */
+	for (i = 0; i < 20; i++)
+		evloop_run_once(loop, 10);
+	assert_false(pf_intcause() & IDXD_INTC_ERR);	/* the PF's handler ran */
+	for (i = 0; i < 4; i++)
+		sw.bits[i] = rd(v, BAR0(IDXD_SWERR_OFFSET + 8 * i), 8);
+	assert_int_equal(sw.bits[0], 0);
+	assert_int_equal(sw.bits[1], 0);
+	assert_int_equal(sw.bits[2], 0);
+	assert_int_equal(sw.bits[3], 0);
+	assert_int_equal(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4), 0);
+	assert_true(eventfd_quiet(efd));
+	close_s();
+}
+
+/*
+ * A descriptor of a session that runs between the detach of its DMA space
+ * and the WQ's abort at close faults, and the PF logs the error (SWERR
+ * with the session's completion-record IOVA) and raises its own error
+ * interrupt, whose handler runs on the event loop: after close_device
+ * returned. That error must not show up in the next client's virtual
+ * SWERR nor raise its vector 0. The core's first step of a close, the
+ * detach, is taken by hand here so the descriptor runs in that window
+ * every time; the core's own detach then finds nothing to do.
+ */
+static void test_swerr_after_detach_not_carried_over(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int old_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int new_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct dsa_hw_desc d;
+
+	map_and_enable(v, s);
+	assert_int_equal(set_eventfds(v, 0, 1, &old_efd), 0);
+	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 1);		/* softerr_int_en */
+	v->ops->detach_ioas(v);
+	fill_src(6);
+	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, 0);
+	d.flags &= ~IDXD_OP_FLAG_RCI;
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	wait_pf_swerr();
+	/* the record could not be written: the error is the PF's SWERR alone */
+	assert_int_equal(__atomic_load_n(&comp()->status, __ATOMIC_ACQUIRE), 0);
+	assert_true(eventfd_quiet(old_efd));
+	close_s();
+
+	assert_next_session_clean(v, new_efd);
+	close(old_efd);
+	close(new_efd);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
+/*
+ * The same when no abort runs at close: the client disabled its WQ and
+ * then wrote a descriptor to it, which the PF drops and logs as a software
+ * error (WQ not enabled) at once; the client goes before the event loop
+ * serviced the PF's interrupt.
+ */
+static void test_swerr_of_disabled_wq_not_carried_over(void **state)
+{
+	struct vfio_device *v = create_mdev(UUID_1);
+	struct vfio_session *s = open_s(v);
+	int old_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int new_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	union wqcfg host;
+	struct dsa_hw_desc d;
+
+	map_and_enable(v, s);
+	assert_int_equal(set_eventfds(v, 0, 1, &old_efd), 0);
+	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 1);		/* softerr_int_en */
+	assert_int_equal(vcmd(v, IDXD_CMD_DISABLE_WQ, 1, false), IDXD_CMDSTS_SUCCESS);
+	read_host_wqcfg(UUID_1, &host);
+	assert_int_equal(host.wq_state, IDXD_WQCFG_STATE_DISABLED);
+	fill_src(8);
+	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, 0);
+	assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }), 64);
+	wait_pf_swerr();
+	assert_true(eventfd_quiet(old_efd));
+	close_s();
+
+	assert_next_session_clean(v, new_efd);
+	close(old_efd);
+	close(new_efd);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1580,6 +1707,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_ims_no_mdev, setup_no_ims, teardown),
 		cmocka_unit_test_setup_teardown(test_close_aborts_and_resets, setup_bof,
 						teardown),
+		T(test_swerr_after_detach_not_carried_over),
+		T(test_swerr_of_disabled_wq_not_carried_over),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
