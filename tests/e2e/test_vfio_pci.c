@@ -8,8 +8,10 @@
  * engines itself through the registers, then runs and verifies operations
  * with completions polled and by interrupt (MSI-X of the PF, remapped to
  * the client's eventfd). A client that went reaches nothing through the
- * portal mapping it kept: closing revoked it. An open client pins vfio_pci;
- * once it is gone the function goes back to idxd with nothing leaked.
+ * portal mapping it kept: closing revoked it, and the next client finds the
+ * configuration space reset, whatever the last one left in it. An open
+ * client pins vfio_pci; once it is gone the function goes back to idxd
+ * with nothing leaked.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -25,6 +27,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <isa-l.h>
+#include <linux/pci_regs.h>
 
 #include "e2e.h"
 #include "spec/dsa.h"
@@ -212,6 +215,76 @@ static void pf_stale_portal(const char *sock)
 	close(fd);
 }
 
+/* Connect to @sock; the server may still be closing the last session. */
+static struct vdsa_conn *conn_open_retry(const char *sock)
+{
+	struct vdsa_conn *conn = NULL;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < 100 && (rc = vdsa_conn_open(sock, &conn)) == -EBUSY; i++)
+		usleep(20000);
+	assert_int_equal(rc, 0);
+	return conn;
+}
+
+/* The MSI-X capability's offset in configuration image @cfg, or 0. */
+static unsigned int msix_cap(const uint8_t *cfg)
+{
+	unsigned int pos = cfg[PCI_CAPABILITY_LIST] & ~3U, n;
+
+	for (n = 0; pos && n < 48; n++) {
+		if (cfg[pos] == PCI_CAP_ID_MSIX)
+			return pos;
+		pos = cfg[pos + PCI_CAP_LIST_NEXT] & ~3U;
+	}
+	return 0;
+}
+
+static uint16_t cfg16(const uint8_t *cfg, unsigned int off)
+{
+	return (uint16_t)(cfg[off] | cfg[off + 1] << 8);
+}
+
+/*
+ * A client turns on Memory Space, Bus Master and MSI-X in the function's
+ * configuration space and disconnects without resetting it. The next
+ * client reads the configuration space of a reset function (PCI_COMMAND 0,
+ * MSI-X off: the image the last close left for this client too), not what
+ * the last client wrote, which the function itself no longer has (its Bus
+ * Master was cleared by the reset at close).
+ */
+static void pf_config_reset(const char *sock)
+{
+	static uint8_t fresh[PCI_CFG_SPACE_EXP_SIZE], left[PCI_CFG_SPACE_EXP_SIZE];
+	static uint8_t next[PCI_CFG_SPACE_EXP_SIZE];
+	const uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	struct vdsa_conn *conn = conn_open_retry(sock);
+	unsigned int cap;
+	uint16_t flags;
+
+	assert_int_equal(vdsa_conn_config_read(conn, 0, fresh, sizeof(fresh)), 0);
+	assert_int_equal(cfg16(fresh, PCI_COMMAND), 0);
+	cap = msix_cap(fresh);
+	assert_int_not_equal(cap, 0);
+	flags = cfg16(fresh, cap + PCI_MSIX_FLAGS);
+	assert_false(flags & PCI_MSIX_FLAGS_ENABLE);
+	flags |= PCI_MSIX_FLAGS_ENABLE;
+	assert_int_equal(vdsa_conn_config_write(conn, PCI_COMMAND, &cmd, 2), 0);
+	assert_int_equal(vdsa_conn_config_write(conn, cap + PCI_MSIX_FLAGS, &flags, 2), 0);
+	assert_int_equal(vdsa_conn_config_read(conn, 0, left, sizeof(left)), 0);
+	assert_int_equal(cfg16(left, PCI_COMMAND), cmd);
+	assert_true(cfg16(left, cap + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE);
+	vdsa_conn_close(conn);
+
+	conn = conn_open_retry(sock);
+	assert_int_equal(vdsa_conn_config_read(conn, 0, next, sizeof(next)), 0);
+	assert_int_equal(cfg16(next, PCI_COMMAND), 0);
+	assert_false(cfg16(next, cap + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE);
+	assert_memory_equal(next, fresh, sizeof(fresh));
+	vdsa_conn_close(conn);
+}
+
 static void wait_refcnt_zero(struct e2e_daemon *d, const char *module)
 {
 	char v[32] = "";
@@ -300,6 +373,8 @@ static void test_driver_override(void **state)
 	pf_workload(sock);
 	/* and the first client's portal mapping is dead to the second */
 	pf_stale_portal(sock);
+	/* nor does the configuration space a client leaves reach the next */
+	pf_config_reset(sock);
 	/* unbind and clear: idxd takes it back */
 	assert_int_equal(e2e_ctl(d, NULL, 0, "write /sys/bus/pci/drivers/vfio-pci/unbind " PF), 0);
 	assert_false(e2e_exists(sock));

@@ -29,9 +29,11 @@
  *    MSI-X domain, masked; SET_IRQS points a vector's IRTE straight at the
  *    client's eventfd and unmasks it (no siovd code per interrupt); the
  *    core keeps the client's view of the table.
- *  - Reset (VFIO_DEVICE_RESET, and at close): the core's virtual state,
- *    then a function reset (FLR) through the PCI core, which restores the
- *    host's MSI-X programming.
+ *  - Reset (VFIO_DEVICE_RESET, and at close): the core's virtual state
+ *    (configuration space to its registration image, MSI-X off and its
+ *    table masked), then a function reset (FLR) through the PCI core,
+ *    which restores the host's MSI-X programming. The next client finds
+ *    both as after an FLR.
  *  - Close also revokes what was handed out for mmap
  *    (pci_iomem_mmap_revoke()): a departed client's mappings reach nothing,
  *    the next client gets new files. A reset keeps them.
@@ -334,9 +336,15 @@ static void vfio_pci_revoke_mmaps(struct vfio_pci_device *vp)
 }
 
 /*
- * The client is gone: its mappings revoked, eventfds unwired, the vectors
- * freed, what it configured reset. VFIO_DEVICE_RESET does not revoke: the
- * client stays and keeps its mappings.
+ * The client is gone: its mappings revoked, eventfds unwired, the core's
+ * virtual state back to its image (configuration space as registered,
+ * MSI-X off, its table masked: the core's VFIO_DEVICE_RESET), the vectors
+ * freed, the function reset. Both halves are reset, as Linux's
+ * vfio-pci-core disables and resets a device its last user closed: the
+ * function alone would leave the next client reading the last client's
+ * Bus Master and Memory Space in PCI_COMMAND while the function has them
+ * off. VFIO_DEVICE_RESET does not revoke: the client stays and keeps its
+ * mappings.
  */
 static void vfio_pci_close_device(struct vfio_device *vdev)
 {
@@ -344,6 +352,8 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 
 	vfio_pci_revoke_mmaps(vp);
 	vfio_pci_core_close_device(vdev);
+	if (vfio_pci_core_ioctl(vdev, VFIO_DEVICE_RESET, NULL))
+		dev_warn(&vp->pdev->dev, "vfio-pci: virtual state not reset at close");
 	if (vp->irq_on) {
 		pci_free_irq_vectors(vp->pdev);
 		vp->irq_on = false;
