@@ -279,7 +279,10 @@ static void vdcm_wq_abort(struct vdcm_idxd *vd)
  *     block-on-fault WQ; none is executing when the abort returns;
  *  3. the core unwires its eventfds, and the function is reset
  *     (vdcm_function_reset()), so the next client finds the device as
- *     after an FLR (a lost WQ's: halted) and enables it itself.
+ *     after an FLR (a lost WQ's: halted) and enables it itself; the reset
+ *     takes the session's software errors the PF has not reported yet
+ *     (vdcm_reset_device()), which would otherwise reach the next client
+ *     from the PF's error interrupt, serviced after this returns.
  * The core detached the session's DMA space before this (a descriptor that
  * runs in between faults), and attaches the next session's only after it
  * returns. Resets while the client stays (VFIO_DEVICE_RESET, the virtual

@@ -35,7 +35,8 @@
  * (what the client submitted is dropped, block-on-fault waiters included,
  * none runs once it returns) and resets the function as VFIO_DEVICE_RESET
  * does, before the next session can attach its DMA space: the next client
- * finds the device as after an FLR. A reset while the client stays keeps
+ * finds the device as after an FLR, with no error of the last session
+ * still to come from the PF. A reset while the client stays keeps
  * the page mapped.
  *
  * Threading: event-loop thread, like the VFIO core and the idxd interface.
@@ -148,8 +149,10 @@ int vdcm_compose(struct vdcm_idxd *vd);
 ssize_t vdcm_bar0_rw(struct vfio_pci_core_device *core, unsigned int index,
 		     char *buf, size_t count, uint64_t off, bool iswrite);
 /*
- * Reset the virtual device as RESET_DEVICE does: hardware WQ reset, every
- * interrupt handle released, registers to their initial values.
+ * Reset the virtual device as RESET_DEVICE does: hardware WQ reset, a
+ * software error the PF logged for the WQ and has not reported yet taken
+ * (idxd_wq_flush_errors(): none shows up after the reset), every interrupt
+ * handle released, registers to their initial values.
  */
 void vdcm_reset_device(struct vdcm_idxd *vd);
 /* The PF's error report for our WQ (idxd_wq_set_error_handler()). */
