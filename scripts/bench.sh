@@ -26,6 +26,7 @@
 #                the engine and its baseline use the same core; "client": on
 #                the client's CPU. vCPUs of a shared host differ in speed,
 #                by 20 % and more and over time (docs/performance.md).
+#   SIOVD_ARGS   extra siovd arguments, e.g. --portal-poll-us 0 (poll mode)
 #   BENCH_NICE   run siovd and the client (device and baselines alike) at this
 #                nice level, e.g. -10: on a machine shared with other work
 #                this shows what the engine does when it gets its CPU
@@ -77,7 +78,8 @@ if [ -n "${BENCH_NICE:-}" ]; then
 	SIOVD_PIN=(nice -n "$BENCH_NICE" "${SIOVD_PIN[@]}")
 	BENCH_PIN=(nice -n "$BENCH_NICE" "${BENCH_PIN[@]}")
 fi
-"${SIOVD_PIN[@]}" "$SIOVD" --rundir "$RUNDIR" >"$RUNDIR/siovd.log" 2>&1 &
+# shellcheck disable=SC2086
+"${SIOVD_PIN[@]}" "$SIOVD" --rundir "$RUNDIR" ${SIOVD_ARGS:-} >"$RUNDIR/siovd.log" 2>&1 &
 PID=$!
 "$SIOVCTL" --rundir "$RUNDIR" --timeout 20 ping
 RSS0=$(rss_kib)
@@ -87,6 +89,7 @@ RSS1=$(rss_kib)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "siovd arguments: ${SIOVD_ARGS:-(none)}"
 echo "pinning: siovd on CPU ${SIOVD_CPUS:-any}, client on CPU ${BENCH_CPUS:-any}, throughput baselines on the ${BENCH_BASELINE:-engine}'s CPU; nice ${BENCH_NICE:-0}"
 echo "command: ${BENCH_PIN[*]} $BENCH --socket RUNDIR/vfio-user/$UUID.sock ${PEER[*]} --siovd-pid PID ${BENCH_ARGS:-}"
 echo

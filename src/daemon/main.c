@@ -41,6 +41,7 @@
 #include "irq/irq.h"
 #include "irq/remap.h"
 #include "lib/evloop.h"
+#include "lib/kstrto.h"
 #include "lib/log.h"
 #include "platform/platform.h"
 #include "vfio/core/vfio_core.h"
@@ -59,13 +60,14 @@ struct siovd {
 	struct vfio_user_server *vfio_user;
 	struct control_server *control;
 	struct ev_source sigfd;
+	int portal_poll_us;		/* --portal-poll-us: -1 default, 0 poll mode */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: siovd [--config FILE] [--rundir DIR] [--moddir DIR] [--sysfs DIR]\n"
-		"             [--state DIR] [-v]\n"
+		"             [--state DIR] [--portal-poll-us US] [-v]\n"
 		"  --config FILE  accel-config JSON profile (save-config format);\n"
 		"                 default: the embedded profile (dsa0, two dedicated mdev WQs)\n"
 		"  --rundir DIR   sockets: DIR/control.sock, DIR/vfio-user/UUID.sock;\n"
@@ -77,6 +79,12 @@ static void usage(FILE *f)
 		"  --state DIR    keep the profile and the mdev definitions in DIR and recreate\n"
 		"                 them (same UUIDs and sockets) when siovd starts again;\n"
 		"                 without --config the saved profile is applied\n"
+		"  --portal-poll-us US\n"
+		"                 longest sleep, 1..1000000 us, of an idle engine watching a\n"
+		"                 client's mapped portal page (a store there wakes no one, so\n"
+		"                 the first descriptor after idleness waits up to about this\n"
+		"                 long); 0: poll mode, such engines never sleep (a CPU each\n"
+		"                 while a portal is mapped). Default 1000\n"
 		"  -v             more logging (-vv: debug)\n");
 }
 
@@ -88,6 +96,7 @@ static int parse_args(struct siovd *d, int argc, char **argv)
 		{ "moddir", required_argument, NULL, 'm' },
 		{ "sysfs", required_argument, NULL, 'S' },
 		{ "state", required_argument, NULL, 's' },
+		{ "portal-poll-us", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -95,6 +104,7 @@ static int parse_args(struct siovd *d, int argc, char **argv)
 	int c, verbose = 0;
 
 	siovd_default_rundir(d->rundir, sizeof(d->rundir));
+	d->portal_poll_us = -1;
 	d->moddir = SIOVD_MODULE_DIR;
 	while ((c = getopt_long(argc, argv, "c:r:m:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -110,6 +120,16 @@ static int parse_args(struct siovd *d, int argc, char **argv)
 		case 's':
 			d->state_dir = optarg;
 			break;
+		case 'P': {
+			unsigned int us;
+
+			if (kstrtouint(optarg, 10, &us) || us > 1000000) {
+				fprintf(stderr, "siovd: --portal-poll-us takes 0..1000000\n");
+				return -EINVAL;
+			}
+			d->portal_poll_us = (int)us;
+			break;
+		}
 		case 'r':
 			if (strlen(optarg) >= sizeof(d->rundir)) {
 				fprintf(stderr, "siovd: --rundir too long\n");
@@ -236,6 +256,10 @@ static int plug_devices(struct siovd *d, const char *json, size_t len)
 		dsa_hw_params_dsa2(&params);
 		if (iax[d->platform.nr_dsa])
 			params.num_engines = 8;
+		if (d->portal_poll_us == 0)
+			params.portal_busy_poll = true;
+		else if (d->portal_poll_us > 0)
+			params.portal_poll_max_us = (unsigned int)d->portal_poll_us;
 		if (!platform_add_dsa(&d->platform, &params)) {
 			pr_err("cannot plug in DSA %u: %s", d->platform.nr_dsa, strerror(errno));
 			return -errno;

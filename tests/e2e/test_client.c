@@ -83,6 +83,42 @@ static void test_every_operation(void **state)
 	assert_int_equal(run_vdsa(fx->sock_a, "--bad-address"), 0);
 }
 
+/*
+ * --portal-poll-us: out-of-range values keep siovd from starting; in poll
+ * mode (0) and with a short sleep every operation runs through both
+ * portals, and an mmap descriptor after idleness is still taken.
+ */
+static void test_portal_poll_option(void **state)
+{
+	static const char *const bad[][3] = {
+		{ "--portal-poll-us", "1000001", NULL },
+		{ "--portal-poll-us", "-1", NULL },
+		{ "--portal-poll-us", "1ms", NULL },
+	};
+	static const char *const good[][3] = {
+		{ "--portal-poll-us", "0", NULL },
+		{ "--portal-poll-us", "50", NULL },
+	};
+	struct e2e_daemon d = { 0 };
+	char sock[256];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(e2e_start(&d, bad[i]), -ECHILD);
+		e2e_kill(&d);		/* the run directory */
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(e2e_start(&d, good[i]), 0);
+		assert_int_equal(e2e_mdev_create(&d, uuid_a), 0);
+		e2e_mdev_sock(&d, uuid_a, sock, sizeof(sock));
+		assert_int_equal(run_vdsa(sock, "--op all --mode poll --portal both"), 0);
+		usleep(20000);		/* idle: the engine is back to sleep, or polling */
+		assert_int_equal(run_vdsa(sock, "--op memmove --mode poll --portal mmap"), 0);
+		assert_int_equal(e2e_stop(&d), 0);
+	}
+}
+
 /* Run one MEMMOVE; return the completion status, fault address in @fault. */
 static int client_memmove(struct e2e_client *c, uint64_t dst, uint64_t src, uint32_t len,
 			  enum vdsa_portal portal, uint64_t *fault)
@@ -352,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_messages),
 		cmocka_unit_test(test_disconnect_reconnect),
 		cmocka_unit_test(test_handle_revoked_after_host_reset),
+		cmocka_unit_test(test_portal_poll_option),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

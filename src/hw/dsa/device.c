@@ -43,6 +43,7 @@ void dsa_hw_params_default(struct dsa_hw_params *p)
 	p->config_en = true;
 	p->version = DEVICE_VERSION_1;
 	p->page_req_timeout_ms = 1000;
+	p->portal_poll_max_us = 1000;
 }
 
 void dsa_hw_params_dsa2(struct dsa_hw_params *p)
@@ -63,7 +64,8 @@ static bool dsa_params_valid(const struct dsa_hw_params *p)
 	       p->msix_vectors >= 1 && p->msix_vectors <= 2048 &&
 	       p->ims_entries % IDXD_IMS_MULT == 0 && p->ims_entries / IDXD_IMS_MULT <= 63 &&
 	       (p->version == DEVICE_VERSION_1 || p->version == DEVICE_VERSION_2) &&
-	       p->page_req_timeout_ms >= 1 && p->page_req_timeout_ms <= 600000;
+	       p->page_req_timeout_ms >= 1 && p->page_req_timeout_ms <= 600000 &&
+	       p->portal_poll_max_us <= 1000000;
 }
 
 static uint64_t roundup_pow2(uint64_t v)

@@ -68,6 +68,14 @@ struct dsa_hw;
  *	is deemed failed (status DSA_COMP_PAGE_FAULT_IR). The platform has no
  *	page-request interface: the model re-walks the IOMMU until the owner of
  *	the address space maps the page.
+ * @portal_poll_max_us: 0..1000000; the longest an idle engine sleeps
+ *	between two polls of a mapped portal page that can receive work (a
+ *	store there wakes no one), so about the longest the first descriptor
+ *	after idleness waits on the mapped path; 0 takes the default, 1000.
+ *	Not architectural: a property of the model's engines (docs/dsa-model.md).
+ * @portal_busy_poll: engines that poll such a page never sleep: each costs
+ *	a CPU while a client's portal is mapped and its WQ enabled, and takes
+ *	the first descriptor after idleness within microseconds (poll mode).
  */
 struct dsa_hw_params {
 	unsigned int num_wqs;
@@ -83,6 +91,8 @@ struct dsa_hw_params {
 	bool block_on_fault;
 	bool rdbuf_ctrl;
 	unsigned int page_req_timeout_ms;
+	unsigned int portal_poll_max_us;
+	bool portal_busy_poll;
 };
 
 /*

@@ -23,11 +23,13 @@
  * passes (a client waiting on the same CPU gets to run), then sleeps on the
  * group's futex: an engine that polls a mapped portal page that can receive
  * work (handed out by bar_mmap, WQ enabled) with a timeout doubling from
- * 16 us to 1 ms (a store into a mapped portal cannot wake anyone: after
- * long idleness it waits for the next poll), the others until a trapped
- * submission, a poller with surplus work, a command, ENABLE_WQ or a new
- * mapping wakes them (at most 50 ms). An idle device costs no CPU beyond
- * those timeouts.
+ * 16 us to dsa_hw_params.portal_poll_max_us, 1 ms by default (a store into
+ * a mapped portal cannot wake anyone: after long idleness it waits for the
+ * next poll), the others until a trapped submission, a poller with surplus
+ * work, a command, ENABLE_WQ or a new mapping wakes them (at most 50 ms).
+ * An idle device costs no CPU beyond those timeouts. In poll mode
+ * (dsa_hw_params.portal_busy_poll) an engine with such a page never
+ * sleeps: it keeps polling, yielding every IDLE_YIELD passes.
  *
  * Per descriptor the path holds no lock and makes no system call: the
  * poller polls a WQ's pages only when its ring runs low (poll_low()) and
@@ -51,7 +53,7 @@
 
 #define SPIN_NS			50000ULL	/* keep polling this long after work */
 #define SLEEP_MIN_NS		16000ULL
-#define SLEEP_MAX_NS		1000000ULL	/* engines that poll mapped portals */
+#define SLEEP_MAX_NS		1000000ULL	/* engines that poll mapped portals, by default */
 #define SLEEP_MAX_NS_NOPOLL	50000000ULL	/* others are woken when work comes */
 #define WINDOW_BURST		64		/* descriptors per iommu window */
 #define IDLE_YIELD		16		/* idle passes between clock reads and yields */
@@ -259,10 +261,16 @@ static bool engine_polls(struct dsa_engine *e)
 	return false;
 }
 
+/* The longest sleep of an engine that polls a mapped page (dsa_hw_params). */
+static uint64_t poll_sleep_max_ns(const struct dsa_hw *hw)
+{
+	return hw->p.portal_poll_max_us ? hw->p.portal_poll_max_us * 1000ULL : SLEEP_MAX_NS;
+}
+
 static void engine_sleep(struct dsa_engine *e, uint32_t seq, unsigned int *naps)
 {
 	struct dsa_group *g = e->group;
-	uint64_t cap = engine_polls(e) ? SLEEP_MAX_NS : SLEEP_MAX_NS_NOPOLL;
+	uint64_t cap = engine_polls(e) ? poll_sleep_max_ns(e->hw) : SLEEP_MAX_NS_NOPOLL;
 	uint64_t ns = SLEEP_MIN_NS << min(*naps, 20U);
 	struct timespec ts;
 
@@ -311,7 +319,9 @@ static void *engine_main(void *arg)
 			cpu_relax();
 			continue;
 		}
-		if (now_ns() - idle_since < SPIN_NS) {
+		/* poll mode: an engine with a mapped portal to watch keeps watching */
+		if (now_ns() - idle_since < SPIN_NS ||
+		    (e->hw->p.portal_busy_poll && engine_polls(e))) {
 			sched_yield();
 			continue;
 		}

@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "dsa_harness.h"
+#include "test_thread.h"
 
 #define NR_WQS		8			/* dsa_hw_params_dsa2() */
 #define NR_PAGES	(NR_WQS * DSA_PORTALS_PER_WQ)
@@ -705,6 +706,98 @@ static void test_occupancy_counts_mapped_slots(void **state)
 	munmap(page, DSA_PORTAL_SIZE);
 }
 
+/* The thread id of engine 0 of this process's device ("dsa-eng0"), or -1. */
+static int engine0_tid(void)
+{
+	struct dirent *de;
+	int tid = -1;
+	DIR *dir = opendir("/proc/self/task");
+
+	while (dir && (de = readdir(dir))) {
+		char path[300], comm[32] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, "dsa-eng0\n"))
+			tid = atoi(de->d_name);
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return tid;
+}
+
+/* Of @n looks at thread @tid, 1 ms apart, how many found it asleep in futex(2). */
+static unsigned int futex_looks(int tid, unsigned int n)
+{
+	unsigned int i, asleep = 0;
+
+	for (i = 0; i < n; i++) {
+		asleep += test_thread_in_futex(tid);
+		usleep(1000);
+	}
+	return asleep;
+}
+
+/*
+ * An idle engine watching a mapped portal page of an enabled WQ: by
+ * default it sleeps between polls (a store into the page wakes no one, so
+ * it comes back at most portal_poll_max_us later); in poll mode it never
+ * sleeps while it has such a page, and sleeps again once the WQ is off.
+ * Either way a descriptor written to the page after idleness runs.
+ */
+static void poll_mode_case(bool busy)
+{
+	struct dsa_completion_record *cr;
+	struct dsa_hw_params p;
+	struct dsa_hw_desc d;
+	struct harness h;
+	uint8_t *page;
+	int tid;
+
+	dsa_hw_params_dsa2(&p);
+	p.page_req_timeout_ms = 20000;
+	p.portal_busy_poll = busy;
+	h_setup(&h, &p);
+	h_start(&h, 1, 16, 1);
+	cr = h_ptr(&h, 0x1000);
+	page = h_map_portal(&h, 0, 0);
+	h_desc(&h, &d, DSA_OPCODE_NOOP, &cr[0]);
+	slot_write(page, &d);
+	assert_int_equal(h_wait(&cr[0]), DSA_COMP_SUCCESS);
+	usleep(20000);				/* well past the 50 us spin */
+	tid = engine0_tid();
+	assert_true(tid > 0);
+	if (busy)
+		assert_int_equal(futex_looks(tid, 50), 0);
+	else
+		assert_true(futex_looks(tid, 50) > 0);
+	h_desc(&h, &d, DSA_OPCODE_NOOP, &cr[1]);
+	slot_write(page + DSA_DESC_SIZE, &d);
+	assert_int_equal(h_wait(&cr[1]), DSA_COMP_SUCCESS);
+	/* nothing to watch once the WQ is off: poll mode sleeps too */
+	assert_int_equal(h_cmd(&h, IDXD_CMD_DISABLE_WQ, idxd_wq_mask_operand(0)), 0);
+	usleep(20000);
+	assert_true(futex_looks(tid, 50) > 0);
+	munmap(page, DSA_PORTAL_SIZE);
+	h_teardown(&h);
+}
+
+static void test_idle_engine_sleeps(void **state)
+{
+	(void)state;
+	poll_mode_case(false);
+}
+
+static void test_poll_mode_never_sleeps(void **state)
+{
+	(void)state;
+	poll_mode_case(true);
+}
+
 /*
  * Revoke while the engine polls the page and the client keeps writing,
  * STORM_CYCLES times at different points of the stream; each cycle's
@@ -741,6 +834,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_revoke_out_of_fds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoke_and_drain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_occupancy_counts_mapped_slots, setup, teardown),
+		cmocka_unit_test(test_idle_engine_sleeps),
+		cmocka_unit_test(test_poll_mode_never_sleeps),
 		cmocka_unit_test_setup_teardown(test_revoke_while_polled, setup, teardown),
 	};
 

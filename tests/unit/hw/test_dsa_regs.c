@@ -573,6 +573,9 @@ static void test_bad_params(void **state)
 	p.num_wqs = 0;
 	assert_null(dsa_hw_create(&p, h->iommu, h->ir, 1));
 	dsa_hw_params_default(&p);
+	p.portal_poll_max_us = 1000001;		/* more than a second */
+	assert_null(dsa_hw_create(&p, h->iommu, h->ir, 1));
+	dsa_hw_params_default(&p);
 	p.version = 0x300;
 	assert_null(dsa_hw_create(&p, h->iommu, h->ir, 1));
 	dsa_hw_params_default(&p);
