@@ -9,7 +9,10 @@
  * [value: 8 bytes]. Region 0..2 selects config space, BAR0, BAR2; bit 7 of
  * the region byte makes the access a read. The size byte picks 1, 2, 4, 8
  * or 64 bytes (a 64-byte write is a descriptor; its bytes repeat the
- * value). A record with region 0xff resets the device (VFIO_DEVICE_RESET).
+ * value). A record with region 0xff resets the device (VFIO_DEVICE_RESET);
+ * one with region 0xfe ends the session and opens a new one (the close
+ * path: portal revoked, WQ aborted, pending errors taken, device reset),
+ * as a client leaving and the next one arriving would.
  */
 #include <linux/vfio.h>
 #include <stdlib.h>
@@ -46,6 +49,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (r == 0xff) {
 			vdev->ops->ioctl(vdev, VFIO_DEVICE_RESET, NULL);
+			continue;
+		}
+		if (r == 0xfe) {
+			vfio_session_close(session);
+			session = vfio_session_open(vdev);
+			if (!session)
+				abort();	/* the harness's own failure, not the input's */
 			continue;
 		}
 		pos = VFIO_PCI_INDEX_TO_OFFSET(regions[(r & 0x7f) % 3]) | off;

@@ -71,6 +71,10 @@ put('vdcm_regs', 'enable', acc(0, 1, 4, 6) + acc(1, 2, 0xa0, 1 << 20) +
     acc(1, 2, 0xa0, 6 << 20) + acc(1, 2, 0xa0, (13 << 20) | 1) + acc(0x81, 2, 0xa8, 0) +
     acc(2, 4, 0, 0x0c00000300000000) + acc(0xff, 0, 0, 0))
 put('vdcm_regs', 'reads', b''.join(acc(0x80 | (i % 3), i % 5, i * 4, 0) for i in range(64)))
+# enable, a descriptor, then the client leaves and the next one reads the registers
+put('vdcm_regs', 'close', acc(0, 1, 4, 6) + acc(1, 2, 0xa0, 1 << 20) +
+    acc(1, 2, 0xa0, (13 << 20) | 1) + acc(2, 4, 0, 0x0c00000300000000) + acc(0xfe, 0, 0, 0) +
+    acc(0x81, 2, 0x90, 0) + acc(0x81, 3, 0xc0, 0) + acc(0x80, 1, 4, 0))
 
 # --- dsa_desc: [flags:1][descriptor:64] -----------------------------------------------
 def dsa_desc(op, flags, comp, src, dst, size, extra=b''):

@@ -115,8 +115,8 @@ struct dsa_wq {
 	/* ring of @size cells, allocated by ENABLE_DEVICE */
 	struct dsa_ring_cell *cells;
 	uint32_t cap;
-	atomic_ullong tail;			/* enqueue position */
-	atomic_ullong head;			/* dequeue position */
+	_Atomic uint64_t tail;			/* enqueue position */
+	_Atomic uint64_t head;			/* dequeue position */
 	atomic_uint submitters;			/* trapped submissions in progress */
 	atomic_uint abort;			/* drop instead of execute */
 	atomic_uint abort_pasid;		/* drop this PASID + 1; 0 = none */
