@@ -379,8 +379,13 @@ static uint8_t batch_one(struct dsa_exec *x, const struct dsa_hw_desc *sub, unsi
 	return st;
 }
 
+#define BATCH_FETCH	32	/* list entries read by one DMA */
+
 /*
- * Batch: the list is read by DMA one descriptor at a time; each runs with
+ * Batch: the list is read by DMA BATCH_FETCH descriptors at a time (one
+ * translation per fetch, not per descriptor); a fetch that faults part way
+ * yields the whole descriptors before the fault, and the next fetch, at the
+ * first descriptor not read, reports the fault. Each runs with
  * the batch's PASID and privilege and writes its own record and interrupt.
  * A descriptor with Fence waits for those before it (they ran in order) and
  * is abandoned, with the rest, after a failure or false predicate. Status:
@@ -390,9 +395,10 @@ static uint8_t batch_one(struct dsa_exec *x, const struct dsa_hw_desc *sub, unsi
 static uint8_t op_batch(struct dsa_exec *x, const struct dsa_hw_desc *d,
 			struct dsa_completion_record *cr)
 {
+	struct dsa_hw_desc list[BATCH_FETCH];
+	uint32_t i, first = 0, have = 0;
 	bool failed = false;
 	uint8_t st = DSA_COMP_SUCCESS;
-	uint32_t i;
 	uint64_t fa;
 
 	if (d->desc_list_addr & (DSA_DESC_SIZE - 1))
@@ -401,21 +407,34 @@ static uint8_t op_batch(struct dsa_exec *x, const struct dsa_hw_desc *d,
 		return DSA_COMP_DESC_CNT_ERANGE;
 	x->in_batch = true;
 	for (i = 0; i < d->desc_count; i++) {
-		struct dsa_hw_desc sub;
+		const struct dsa_hw_desc *sub;
 
-		if (iommu_dma_read(&x->dma, d->desc_list_addr + (uint64_t)i * DSA_DESC_SIZE,
-				   &sub, sizeof(sub), &fa, NULL)) {
-			cr->fault_addr = fa;
-			st = DSA_COMP_BATCH_PAGE_FAULT;
-			break;
+		if (i == first + have) {
+			uint64_t at = d->desc_list_addr + (uint64_t)i * DSA_DESC_SIZE;
+			/* whole descriptors before 2^64: a fetch never wraps */
+			uint64_t room = (UINT64_MAX - at) / DSA_DESC_SIZE + 1;
+			uint32_t want = (uint32_t)min((uint64_t)min(d->desc_count - i,
+								   (uint32_t)BATCH_FETCH), room);
+			size_t done = 0;
+
+			fa = at;
+			iommu_dma_read(&x->dma, at, list, (size_t)want * DSA_DESC_SIZE, &fa, &done);
+			first = i;
+			have = (uint32_t)(done / DSA_DESC_SIZE);
+			if (!have) {
+				cr->fault_addr = fa;
+				st = DSA_COMP_BATCH_PAGE_FAULT;
+				break;
+			}
 		}
-		if ((sub.flags & IDXD_OP_FLAG_FENCE) && failed)
+		sub = &list[i - first];
+		if ((sub->flags & IDXD_OP_FLAG_FENCE) && failed)
 			break;
 		if (dsa_wq_aborting(x->wq, x->pasid)) {
 			st = DSA_STATUS_ABANDONED;
 			break;
 		}
-		switch (batch_one(x, &sub, i)) {
+		switch (batch_one(x, sub, i)) {
 		case DSA_COMP_SUCCESS:
 			break;
 		case DSA_STATUS_ABANDONED:

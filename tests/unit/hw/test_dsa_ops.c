@@ -430,6 +430,14 @@ static void test_batch(void **state)
 	assert_int_equal(run(h, &d, bcr), DSA_COMP_BATCH_PAGE_FAULT);
 	assert_int_equal(bcr->fault_addr, H_IOVA + H_MEM_SIZE);
 	assert_int_equal(bcr->bytes_completed, 1);
+	/* a list at the top of the address space: the fault names its first
+	 * descriptor, however long the list would run past 2^64 */
+	memset(bcr, 0, 32);
+	d.desc_list_addr = 0xffffffffffffffc0ULL;
+	d.desc_count = 8;
+	assert_int_equal(run(h, &d, bcr), DSA_COMP_BATCH_PAGE_FAULT);
+	assert_int_equal(bcr->fault_addr, 0xffffffffffffffc0ULL);
+	assert_int_equal(bcr->bytes_completed, 0);
 }
 
 /* ---- faults and descriptor errors ------------------------------------------------ */
