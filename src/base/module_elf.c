@@ -286,11 +286,12 @@ const char *modelf_kstrtab_next(const struct modelf *m, const char *prev)
 
 const char *modelf_modinfo_next(const struct modelf *m, const char *tag, const char *prev)
 {
-	const char *p = m->modinfo, *end = m->modinfo + m->modinfo_size;
+	const char *p = m->modinfo, *end;
 	size_t tlen = strlen(tag);
 
 	if (!p)
 		return NULL;
+	end = p + m->modinfo_size;	/* not before: NULL + 0 is undefined */
 	if (prev) {
 		/* prev points after "tag=" inside the section: skip that string */
 		p = memchr(prev, '\0', (size_t)(end - prev));

@@ -555,7 +555,7 @@ static void test_revoke_and_drain(void **state)
 
 #define STORM_DESCS	4096	/* more than a cycle writes before its revoke */
 #define STORM_LEN	64
-#define STORM_CYCLES	40
+#define STORM_CYCLES	40U
 
 struct storm {
 	struct harness *h;
