@@ -469,7 +469,8 @@ static void module_free(struct module *mod)
 	module_unuse_all(mod);
 	list_del_init(&mod->list);
 	mod->handle = NULL;
-	dlclose(handle);
+	if (handle)
+		dlclose(handle);
 }
 
 /* dlopen() the checked file and find its descriptor. Return: it or NULL. */

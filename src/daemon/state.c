@@ -290,7 +290,8 @@ int siovd_state_mdev_list(struct siovd_state *st, struct siovd_mdev_def **defs)
 			pr_warn("state: ignoring malformed mdev definition %s", e->d_name);
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_seq);
+	if (n > 1)		/* v is NULL when the directory held none */
+		qsort(v, n, sizeof(*v), cmp_seq);
 	*defs = v;
 	return n;
 }

@@ -249,8 +249,8 @@ static int dsa_alloc_tables(struct dsa_hw *hw)
 	hw->msix_perm = calloc(p->msix_vectors, sizeof(*hw->msix_perm));
 	hw->msix = calloc(p->msix_vectors, sizeof(*hw->msix));
 	hw->ims = calloc(max(p->ims_entries, 1U), sizeof(*hw->ims));
-	hw->msix_handles = calloc(DIV_ROUND_UP(p->msix_vectors, 64), sizeof(uint64_t));
-	hw->ims_handles = calloc(DIV_ROUND_UP(max(p->ims_entries, 1U), 64), sizeof(uint64_t));
+	hw->msix_handles = calloc(DIV_ROUND_UP(p->msix_vectors, 64), sizeof(*hw->msix_handles));
+	hw->ims_handles = calloc(DIV_ROUND_UP(max(p->ims_entries, 1U), 64), sizeof(*hw->ims_handles));
 	hw->wqs = calloc(p->num_wqs, sizeof(*hw->wqs));
 	hw->groups = calloc(p->num_groups, sizeof(*hw->groups));
 	hw->engines = calloc(p->num_engines, sizeof(*hw->engines));
