@@ -84,6 +84,45 @@ static void test_every_operation(void **state)
 }
 
 /*
+ * /sys/module/vfio_idxd/parameters/portal_mmap = 0: mdevs created then
+ * offer no portal mmap (libvdsa finds none and refuses the mmap path), and
+ * every operation runs through the trapped portal; out-of-range values are
+ * refused; mdevs created after it is set back offer the page again.
+ */
+static void test_portal_mmap_param(void **state)
+{
+	static const char *param = "/sys/module/vfio_idxd/parameters/portal_mmap";
+	static const char *uuid = "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f";
+	struct e2e_daemon own = { 0 }, *d = &own;
+	struct e2e_client c;
+	struct dsa_hw_desc dsc;
+	char v[16], sock[256];
+
+	(void)state;
+	assert_int_equal(e2e_start(d, NULL), 0);	/* its own: both mdev WQs free */
+	assert_int_equal(e2e_ctl(d, v, sizeof(v), "read %s", param), 0);
+	assert_string_equal(v, "1");
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write %s 2", param), -EINVAL);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write %s 0", param), 0);
+	assert_int_equal(e2e_mdev_create(d, uuid), 0);
+	e2e_mdev_sock(d, uuid, sock, sizeof(sock));
+	e2e_client_open(&c, sock);
+	assert_false(vdsa_dev_info(c.dev)->portal_mmap);
+	vdsa_desc_nop(&dsc, c.comp->iova);
+	assert_int_equal(vdsa_submit(c.dev, &dsc, VDSA_PORTAL_MMAP), -ENOTSUP);
+	e2e_client_close(&c);
+	assert_int_equal(run_vdsa(sock, "--op all --mode both --portal trapped"), 0);
+	assert_int_equal(e2e_mdev_remove(d, uuid), 0);
+	assert_int_equal(e2e_ctl(d, NULL, 0, "write %s 1", param), 0);
+	assert_int_equal(e2e_mdev_create(d, uuid), 0);
+	e2e_client_open(&c, sock);
+	assert_true(vdsa_dev_info(c.dev)->portal_mmap);
+	e2e_client_close(&c);
+	assert_int_equal(e2e_mdev_remove(d, uuid), 0);
+	assert_int_equal(e2e_stop(d), 0);
+}
+
+/*
  * --portal-poll-us: out-of-range values keep siovd from starting; in poll
  * mode (0) and with a short sleep every operation runs through both
  * portals, and an mmap descriptor after idleness is still taken.
@@ -389,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_disconnect_reconnect),
 		cmocka_unit_test(test_handle_revoked_after_host_reset),
 		cmocka_unit_test(test_portal_poll_option),
+		cmocka_unit_test(test_portal_mmap_param),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

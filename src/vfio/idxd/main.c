@@ -90,6 +90,7 @@ static struct vdcm_idxd *vdcm_create(struct mdev_device *mdev, struct idxd_devic
 	vd->pf = idxd_pci_dev(idxd);
 	vd->pasid = pasid;
 	vd->nvec = vdcm_msix_vectors;
+	vd->portal_mmap = vdcm_portal_mmap != 0;
 	vd->vec = calloc(vd->nvec, sizeof(*vd->vec));
 	if (!vd->vec) {
 		vfio_put_device(&vd->core.vdev);
@@ -241,6 +242,18 @@ static struct auxiliary_driver vdcm_aux_driver = {
  */
 unsigned int vdcm_msix_vectors = VDCM_MSIX_VECTORS;
 module_param_uint(msix_vectors, vdcm_msix_vectors, 2, VDCM_MSIX_VECTORS_MAX, 0644);
+
+/*
+ * Whether the virtual devices created from now on offer their portal page
+ * for mmap (/sys/module/vfio_idxd/parameters/portal_mmap). The mapped page
+ * is polled and its slots are taken in order, which fits drivers that
+ * rotate through the page as the kernel's idxd does; a driver that writes
+ * every descriptor to one fixed offset (DPDK's idxd PMD) would overwrite
+ * slots the device has not taken and needs 0: each write then reaches the
+ * WQ through the trapped path, at any offset.
+ */
+unsigned int vdcm_portal_mmap = 1;
+module_param_uint(portal_mmap, vdcm_portal_mmap, 0, 1, 0644);
 
 static bool vfio_idxd_loaded;
 

@@ -186,6 +186,11 @@ const struct vfio_pci_regops vdcm_bar2_regops = {
 	.mmap = vdcm_bar2_mmap,
 };
 
+/* BAR2 without mmap (portal_mmap=0): every descriptor write is trapped. */
+const struct vfio_pci_regops vdcm_bar2_trapped_regops = {
+	.rw = vdcm_bar2_rw,
+};
+
 /* ---- vfio_device_ops --------------------------------------------------------------- */
 
 static void vdcm_release(struct vfio_device *vdev)

@@ -90,6 +90,12 @@ static inline uint64_t vdcm_bar0_size(unsigned int nvec)
 
 /* vfio_idxd's parameter msix_vectors (/sys/module/vfio_idxd/parameters). */
 extern unsigned int vdcm_msix_vectors;
+/*
+ * vfio_idxd's parameter portal_mmap: 1 (default) offers page 0 of BAR2 for
+ * mmap (the mapped portal: in-order slots, docs/dsa-model.md); 0 traps every
+ * portal write (any offset, exact semantics). Read when an mdev is created.
+ */
+extern unsigned int vdcm_portal_mmap;
 
 /* One MSI-X vector of the virtual device that an IMS entry backs. */
 struct vdcm_vector {
@@ -132,6 +138,7 @@ struct vdcm_idxd {
 
 	unsigned int nvec;
 	struct vdcm_vector *vec;	/* nvec entries */
+	bool portal_mmap;		/* vdcm_portal_mmap when created */
 };
 
 static_assert(offsetof(struct vdcm_idxd, core) == 0, "vfio-pci-core first");
@@ -167,6 +174,7 @@ void vdcm_bus_master_off(struct vdcm_idxd *vd);
 extern const struct vfio_device_ops vdcm_vfio_ops;
 extern const struct vfio_pci_regops vdcm_bar0_regops;
 extern const struct vfio_pci_regops vdcm_bar2_regops;
+extern const struct vfio_pci_regops vdcm_bar2_trapped_regops;
 extern const struct vfio_pci_core_irq_ops vdcm_irq_ops;
 
 /*

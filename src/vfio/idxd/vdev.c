@@ -179,10 +179,11 @@ int vdcm_compose(struct vdcm_idxd *vd)
 	rc = vfio_pci_core_setup_bar(core, DSA_MMIO_BAR, vdcm_bar0_size(vd->nvec),
 				     VFIO_PCI_BAR_64BIT, &vdcm_bar0_regops);
 	if (!rc)
-		rc = vfio_pci_core_setup_bar(core, DSA_WQ_BAR, VDCM_BAR2_SIZE,
-					     VFIO_PCI_BAR_64BIT, &vdcm_bar2_regops);
+		rc = vfio_pci_core_setup_bar(core, DSA_WQ_BAR, VDCM_BAR2_SIZE, VFIO_PCI_BAR_64BIT,
+					     vd->portal_mmap ? &vdcm_bar2_regops :
+							       &vdcm_bar2_trapped_regops);
 	/* page 0 (unlimited, MSI-X) maps the PF's IMS portal of the WQ */
-	if (!rc)
+	if (!rc && vd->portal_mmap)
 		rc = vfio_pci_core_add_sparse_mmap(core, VFIO_PCI_BAR2_REGION_INDEX, 0,
 						   DSA_PORTAL_SIZE);
 	if (rc)

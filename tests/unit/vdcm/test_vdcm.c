@@ -1679,6 +1679,63 @@ static void test_swerr_of_disabled_wq_not_carried_over(void **state)
 	assert_no_leak();
 }
 
+/*
+ * vfio_idxd's portal_mmap=0: the mdev created then offers no BAR2 mmap
+ * (no MMAP flag, no sparse areas, region_mmap refused), and every
+ * descriptor written through the trapped path reaches the WQ, also when a
+ * driver writes each one to the same portal offset, back to back, as
+ * DPDK's idxd PMD does. The parameter is read when the mdev is created.
+ */
+static void test_portal_mmap_off(void **state)
+{
+	struct vfio_device *v;
+	char buf[128];
+	struct vfio_region_info *ri = (void *)buf;
+	struct dsa_hw_desc d;
+	uint64_t fd_off;
+	unsigned int k;
+	int fd;
+
+	vdcm_portal_mmap = 0;
+	v = create_mdev(UUID_1);
+	vdcm_portal_mmap = 1;
+	memset(buf, 0, sizeof(buf));
+	ri->argsz = sizeof(buf);
+	ri->index = VFIO_PCI_BAR2_REGION_INDEX;
+	assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_GET_REGION_INFO, ri), 0);
+	assert_int_equal(ri->size, 4 * DSA_PORTAL_SIZE);
+	assert_int_equal(ri->flags, VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE);
+	assert_int_equal(ri->cap_offset, 0);
+	assert_int_equal(v->ops->region_mmap(v, VFIO_PCI_BAR2_REGION_INDEX, &fd, &fd_off),
+			 -EINVAL);
+
+	map_and_enable(v, open_s(v));
+	memset(mem + COMP_OFF, 0, 8 * DSA_COMP_RECORD_SIZE);
+	for (k = 0; k < 8; k++) {
+		memset(&d, 0, sizeof(d));
+		d.opcode = DSA_OPCODE_NOOP;
+		d.flags = IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR;
+		d.completion_addr = IOVA_BASE + COMP_OFF + k * DSA_COMP_RECORD_SIZE;
+		assert_int_equal(v->ops->write(v, (const char *)&d, 64, &(uint64_t){ BAR2(0) }),
+				 64);
+	}
+	for (k = 0; k < 8; k++)
+		assert_int_equal(wait_completion((struct dsa_completion_record *)
+						 (mem + COMP_OFF + k * DSA_COMP_RECORD_SIZE)),
+				 DSA_COMP_SUCCESS);
+	close_s();
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
+
+	/* mdevs created with the default offer the page again */
+	v = create_mdev(UUID_1);
+	memset(buf, 0, sizeof(buf));
+	ri->argsz = sizeof(buf);
+	ri->index = VFIO_PCI_BAR2_REGION_INDEX;
+	assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_GET_REGION_INFO, ri), 0);
+	assert_true(ri->flags & VFIO_REGION_INFO_FLAG_MMAP);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1709,6 +1766,7 @@ int main(void)
 						teardown),
 		T(test_swerr_after_detach_not_carried_over),
 		T(test_swerr_of_disabled_wq_not_carried_over),
+		T(test_portal_mmap_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
