@@ -129,6 +129,8 @@ struct dsa_wq {
 	/* pages revoked whose new file could not be made yet (bit per page; hw->lock) */
 	unsigned int stale;
 	atomic_uint cursor[DSA_PORTALS_PER_WQ];
+	/* pages warned about slots written out of order (dsa_portal_check_order()) */
+	atomic_uint stray_warned;
 	atomic_ullong page_gen[DSA_PORTALS_PER_WQ];	/* passes that saw the page out */
 	atomic_ullong taken[DSA_PORTALS_PER_WQ];	/* slots consumed */
 	struct dsa_group *group;
@@ -285,6 +287,7 @@ bool dsa_ring_dequeue(struct dsa_wq *wq, struct dsa_ring_cell *out, uint64_t *po
 		      struct dsa_engine *e);
 void dsa_ring_done(struct dsa_engine *e, uint64_t pos);
 unsigned int dsa_portal_poll(struct dsa_hw *hw, struct dsa_wq *wq);
+void dsa_portal_check_order(struct dsa_hw *hw, struct dsa_wq *wq);
 int dsa_portal_submit(struct dsa_hw *hw, uint64_t off, const void *buf);
 void dsa_wq_drain(struct dsa_hw *hw, struct dsa_wq *wq);
 uint32_t dsa_wq_occupancy(struct dsa_wq *wq);

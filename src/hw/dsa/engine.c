@@ -261,6 +261,21 @@ static bool engine_polls(struct dsa_engine *e)
 	return false;
 }
 
+/* Check the order of the mapped portals @e polls (dsa_portal_check_order()). */
+static void engine_check_portals(struct dsa_engine *e)
+{
+	struct dsa_group *g = e->group;
+	unsigned int i;
+
+	for (i = 0; i < g->nr_wqs; i++) {
+		struct dsa_wq *wq = g->wqs[i];
+
+		if (wq->poller == e &&
+		    atomic_load_explicit(&wq->state, memory_order_acquire) != DSA_WQ_DISABLED)
+			dsa_portal_check_order(e->hw, wq);
+	}
+}
+
 /* The longest sleep of an engine that polls a mapped page (dsa_hw_params). */
 static uint64_t poll_sleep_max_ns(const struct dsa_hw *hw)
 {
@@ -319,9 +334,14 @@ static void *engine_main(void *arg)
 			cpu_relax();
 			continue;
 		}
+		if (now_ns() - idle_since < SPIN_NS) {
+			sched_yield();
+			continue;
+		}
+		/* idle a while: a slot written out of order would wait for ever */
+		engine_check_portals(e);
 		/* poll mode: an engine with a mapped portal to watch keeps watching */
-		if (now_ns() - idle_since < SPIN_NS ||
-		    (e->hw->p.portal_busy_poll && engine_polls(e))) {
+		if (e->hw->p.portal_busy_poll && engine_polls(e)) {
 			sched_yield();
 			continue;
 		}

@@ -106,6 +106,7 @@ void dsa_wq_reset_ring(struct dsa_hw *hw, struct dsa_wq *wq)
 		atomic_store(&wq->page_gen[i], 0);
 		atomic_store(&wq->taken[i], 0);
 	}
+	atomic_store(&wq->stray_warned, 0);
 	/*
 	 * The pages are shared with clients and with a poller that may still
 	 * be finishing a pass begun before the WQ was disabled: clear them with
@@ -463,6 +464,71 @@ unsigned int dsa_portal_poll(struct dsa_hw *hw, struct dsa_wq *wq)
 	return n;
 }
 
+static bool slot_full(const uint8_t *base, unsigned int slot)
+{
+	return atomic_load_explicit((_Atomic uint64_t *)(void *)(base + (size_t)slot * DSA_DESC_SIZE),
+				    memory_order_acquire) != 0;
+}
+
+/* One page: is a slot other than the cursor's full while the cursor's is empty? */
+static int stray_slot(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int page,
+		      unsigned int cur)
+{
+	const uint8_t *base = portal_page(hw, wq, page);
+	unsigned int slot;
+
+	if (slot_full(base, cur))
+		return -1;		/* in order so far, or back-pressure */
+	for (slot = 0; slot < DSA_SLOTS_PER_PORTAL; slot++) {
+		if (slot == cur || !slot_full(base, slot))
+			continue;
+		/*
+		 * Seen with acquire: an in-order writer stored the cursor's slot
+		 * before this one, so it would be visible now.
+		 */
+		return slot_full(base, cur) ? -1 : (int)slot;
+	}
+	return -1;
+}
+
+/**
+ * dsa_portal_check_order - warn, once per page until the page is revoked
+ * or the WQ enabled again, when a handed-out page of @wq holds a
+ * descriptor in a slot other than the one the device waits at, which is
+ * empty: the client does not write the slots in order (docs/dsa-model.md,
+ * the mapped-portal protocol), and those descriptors wait there. For the
+ * poller engine of @wq while idle: a pass of its own (poll_seq), so that a
+ * revoke never swaps a page under it. Reads only.
+ */
+void dsa_portal_check_order(struct dsa_hw *hw, struct dsa_wq *wq)
+{
+	unsigned int mapped, page;
+	uint64_t seq;
+
+	if (!(atomic_load_explicit(&wq->mapped, memory_order_relaxed) &
+	      ~atomic_load_explicit(&wq->stray_warned, memory_order_relaxed)))
+		return;
+	seq = atomic_load_explicit(&wq->poll_seq, memory_order_relaxed);
+	atomic_store_explicit(&wq->poll_seq, seq + 1, memory_order_seq_cst);
+	mapped = atomic_load_explicit(&wq->mapped, memory_order_seq_cst) &
+		 ~atomic_load_explicit(&wq->stray_warned, memory_order_relaxed);
+	for (page = 0; mapped; page++, mapped >>= 1) {
+		unsigned int cur;
+		int slot;
+
+		if (!(mapped & 1))
+			continue;
+		cur = atomic_load_explicit(&wq->cursor[page], memory_order_relaxed);
+		slot = stray_slot(hw, wq, page, cur);
+		if (slot < 0)
+			continue;
+		atomic_fetch_or(&wq->stray_warned, 1U << page);
+		pr_warn("dsa: WQ %u portal page %u: a descriptor in slot %d while the device waits at slot %u: the mapped portal takes its slots in order, so it waits there\n",
+			wq->id, page, slot, cur);
+	}
+	atomic_store_explicit(&wq->poll_seq, seq + 2, memory_order_release);
+}
+
 /**
  * dsa_portal_mapped - the BAR2 range [@off, @off + @len) was handed out
  * for mapping: from now on the engines poll its portal pages. A mapping
@@ -512,6 +578,7 @@ void dsa_portal_unmapped(struct dsa_hw *hw, unsigned int page)
 		while (atomic_load_explicit(&wq->poll_seq, memory_order_acquire) == seq)
 			sched_yield();
 	atomic_store_explicit(&wq->cursor[p], 0, memory_order_relaxed);
+	atomic_fetch_and(&wq->stray_warned, ~(1U << p));
 }
 
 /* ---- drain ---------------------------------------------------------------------- */
