@@ -560,6 +560,7 @@ void iommu_dma_begin(struct iommu *iommu, uint16_t rid, uint32_t pasid,
 	struct iommu_ctx *ctx;
 
 	dma->dom = NULL;
+	dma->hit = NULL;
 	if (!iommu || (pasid > IOMMU_PASID_MAX && pasid != IOMMU_NO_PASID))
 		return;
 	ctx = ctx_lookup(iommu, rid);
@@ -580,6 +581,7 @@ void iommu_dma_end(struct iommu_dma *dma)
 	if (dma->dom)
 		pthread_rwlock_unlock(&dma->dom->rwlock);
 	dma->dom = NULL;
+	dma->hit = NULL;
 }
 
 /**
@@ -603,11 +605,22 @@ size_t iommu_dma_translate(struct iommu_dma *dma, uint64_t iova, size_t len,
 
 	if (!dom || len == 0 || !prot)
 		return 0;
-	pos = dom_lower_bound(dom, iova);
-	if (pos >= dom->nr_maps)
-		return 0;
-	m = &dom->maps[pos];
-	if (m->iova > iova || (m->prot & prot) != prot)
+	/*
+	 * The mapping of the last translation first: a descriptor's buffers
+	 * and record mostly lie in the mappings its neighbours used. Valid for
+	 * the window: the read lock keeps the mappings as they are.
+	 */
+	m = dma->hit;
+	if (!m || iova < m->iova || iova > m->last) {
+		pos = dom_lower_bound(dom, iova);
+		if (pos >= dom->nr_maps)
+			return 0;
+		m = &dom->maps[pos];
+		if (m->iova > iova)
+			return 0;
+		dma->hit = m;
+	}
+	if ((m->prot & prot) != prot)
 		return 0;
 	avail = m->last - iova;		/* bytes after the first: no overflow */
 	if ((uint64_t)len - 1 > avail)

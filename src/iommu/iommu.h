@@ -111,6 +111,7 @@ void iommu_detach_device_pasid(struct iommu *iommu, uint16_t rid, uint32_t pasid
  */
 struct iommu_dma {
 	struct iommu_domain *dom;	/* NULL: nothing attached, all faults */
+	const struct iommu_mapping *hit;	/* last translated mapping, or NULL */
 };
 
 /*

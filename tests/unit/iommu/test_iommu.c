@@ -120,6 +120,25 @@ static void test_translate(void **state)
 	assert_int_equal(iommu_dma_translate(&dma, 0xffff, 1, IOMMU_READ, &hva), 0);
 	assert_int_equal(iommu_dma_translate(&dma, 0x20000, 8, IOMMU_WRITE, &hva), 0);
 	assert_int_equal(iommu_dma_translate(&dma, 0x20000, 8, IOMMU_READ, &hva), 8);
+	/* back and forth between mappings: each time the right one */
+	assert_int_equal(iommu_dma_translate(&dma, 0x10020, 8, IOMMU_READ, &hva), 8);
+	assert_ptr_equal(hva, f->mem + 0x20);
+	assert_int_equal(iommu_dma_translate(&dma, 0x20ff8, 64, IOMMU_READ, &hva), 8);
+	assert_ptr_equal(hva, f->mem + 0x1ff8);
+	assert_int_equal(iommu_dma_translate(&dma, 0x20fff + 1, 1, IOMMU_READ, &hva), 0);
+	assert_int_equal(iommu_dma_translate(&dma, 0x10000, 1, IOMMU_WRITE, &hva), 1);
+	assert_ptr_equal(hva, f->mem);
+	iommu_dma_end(&dma);
+
+	/* a mapping replaced between two windows: the new one, not the last seen */
+	iommu_dma_begin(f->iommu, RID, 5, &dma);
+	assert_int_equal(iommu_dma_translate(&dma, 0x20000, 8, IOMMU_READ, &hva), 8);
+	iommu_dma_end(&dma);
+	assert_int_equal(iommu_unmap(f->dom, 0x20000, 0x1000), 0);
+	assert_int_equal(iommu_map(f->dom, 0x20000, f->mem + 0x3000, 0x1000, IOMMU_READ), 0);
+	iommu_dma_begin(f->iommu, RID, 5, &dma);
+	assert_int_equal(iommu_dma_translate(&dma, 0x20000, 8, IOMMU_READ, &hva), 8);
+	assert_ptr_equal(hva, f->mem + 0x3000);
 	iommu_dma_end(&dma);
 
 	/* other PASIDs, untagged requests and other RIDs see nothing */
