@@ -652,11 +652,12 @@ static int dsa_mmio_write_block(void *opaque, int bar, uint64_t off, const void 
 /*
  * The portal page [@off, @off + @len) of BAR @bar lies in, for bar_mmap
  * and bar_revoke: only BAR2 and only inside one page. Return: 0 with
- * *@page (index in BAR2); -ENODEV (not BAR2, or past the last portal
- * page), -EOPNOTSUPP (spans pages), -EINVAL (empty).
+ * *@page (index in BAR2), *@wq its WQ and *@bit its bit in the WQ's page
+ * masks; -ENODEV (not BAR2, or past the last portal page), -EOPNOTSUPP
+ * (spans pages), -EINVAL (empty).
  */
 static int dsa_bar2_page(struct dsa_hw *hw, int bar, uint64_t off, uint64_t len,
-			 unsigned int *page)
+			 unsigned int *page, struct dsa_wq **wq, unsigned int *bit)
 {
 	uint64_t p;
 
@@ -672,6 +673,8 @@ static int dsa_bar2_page(struct dsa_hw *hw, int bar, uint64_t off, uint64_t len,
 	if (p >= hw->nr_portal_pages)
 		return -ENODEV;
 	*page = (unsigned int)p;
+	*wq = &hw->wqs[p / DSA_PORTALS_PER_WQ];
+	*bit = 1U << (p % DSA_PORTALS_PER_WQ);
 	return 0;
 }
 
@@ -694,11 +697,9 @@ static int dsa_bar_mmap(void *opaque, int bar, uint64_t off, uint64_t len, int *
 
 	if (!fd || !fd_off)
 		return -ENODEV;
-	ret = dsa_bar2_page(hw, bar, off, len, &page);
+	ret = dsa_bar2_page(hw, bar, off, len, &page, &wq, &bit);
 	if (ret)
 		return ret;
-	wq = &hw->wqs[page / DSA_PORTALS_PER_WQ];
-	bit = 1U << (page % DSA_PORTALS_PER_WQ);
 	pthread_mutex_lock(&hw->lock);
 	if (wq->stale & bit) {
 		ret = dsa_portal_page_replace(hw, page);
@@ -730,11 +731,9 @@ static int dsa_bar_revoke(void *opaque, int bar, uint64_t off, uint64_t len)
 	struct dsa_wq *wq;
 	int ret;
 
-	ret = dsa_bar2_page(hw, bar, off, len, &page);
+	ret = dsa_bar2_page(hw, bar, off, len, &page, &wq, &bit);
 	if (ret)
 		return ret;
-	wq = &hw->wqs[page / DSA_PORTALS_PER_WQ];
-	bit = 1U << (page % DSA_PORTALS_PER_WQ);
 	pthread_mutex_lock(&hw->lock);
 	if (atomic_load(&wq->mapped) & bit) {
 		dsa_portal_unmapped(hw, page);

@@ -90,6 +90,13 @@ static uint8_t *portal_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int p
 	return hw->portal + (size_t)wq->id * DSA_WQ_PORTAL_BYTES + (size_t)page * DSA_PORTAL_SIZE;
 }
 
+/* Whether slot @slot of the portal page at @base holds a descriptor (acquire). */
+static bool slot_full(const uint8_t *base, unsigned int slot)
+{
+	return atomic_load_explicit((_Atomic uint64_t *)(void *)(base + (size_t)slot * DSA_DESC_SIZE),
+				    memory_order_acquire) != 0;
+}
+
 /* Empty ring, cursors at slot 0, portal pages cleared. WQ disabled. */
 void dsa_wq_reset_ring(struct dsa_hw *hw, struct dsa_wq *wq)
 {
@@ -149,9 +156,7 @@ uint32_t dsa_wq_occupancy_reported(struct dsa_hw *hw, struct dsa_wq *wq)
 			continue;
 		base = portal_page(hw, wq, page);
 		for (slot = 0; slot < DSA_SLOTS_PER_PORTAL; slot++)
-			n += atomic_load_explicit((_Atomic uint64_t *)(void *)
-						  (base + (size_t)slot * DSA_DESC_SIZE),
-						  memory_order_relaxed) != 0;
+			n += slot_full(base, slot);
 	}
 	return min(n, wq->size);
 }
@@ -388,14 +393,10 @@ static unsigned int poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int
 
 	/* at most one lap: everything written before this pass started */
 	while (k < DSA_SLOTS_PER_PORTAL) {
-		for (full = 0; k + full < DSA_SLOTS_PER_PORTAL; full++) {
-			_Atomic uint64_t *q0 = (_Atomic uint64_t *)(void *)
-				(base + (size_t)((cur + full) % DSA_SLOTS_PER_PORTAL) * DSA_DESC_SIZE);
-
-			/* acquire: the body written before the first qword is visible */
-			if (!atomic_load_explicit(q0, memory_order_acquire))
+		/* acquire: the body written before the first qword is visible */
+		for (full = 0; k + full < DSA_SLOTS_PER_PORTAL; full++)
+			if (!slot_full(base, (cur + full) % DSA_SLOTS_PER_PORTAL))
 				break;
-		}
 		if (!full)
 			break;
 		got = ring_reserve(wq, full, &pos, false);
@@ -433,6 +434,28 @@ static unsigned int poll_page(struct dsa_hw *hw, struct dsa_wq *wq, unsigned int
 	return k;
 }
 
+/*
+ * A pass of the poller over @wq's handed-out pages is bracketed by
+ * poll_seq turning odd and even again. Turning odd is ordered before the
+ * load of the pages (both seq_cst, against the clear and the load in
+ * dsa_portal_unmapped()): either the pass sees a revoked page's bit
+ * cleared, or the revoke sees the pass and waits for its end. Only the
+ * poller writes poll_seq. Return: the pages to look at; *@seq for
+ * pass_end().
+ */
+static unsigned int pass_begin(struct dsa_wq *wq, uint64_t *seq)
+{
+	*seq = atomic_load_explicit(&wq->poll_seq, memory_order_relaxed);
+	atomic_store_explicit(&wq->poll_seq, *seq + 1, memory_order_seq_cst);
+	return atomic_load_explicit(&wq->mapped, memory_order_seq_cst);
+}
+
+/* release: what the pass did (cursor, slots) is seen by a revoke that waited */
+static void pass_end(struct dsa_wq *wq, uint64_t seq)
+{
+	atomic_store_explicit(&wq->poll_seq, seq + 2, memory_order_release);
+}
+
 /**
  * dsa_portal_poll - one polling pass over the mmap portal pages of @wq
  * that were handed out (dsa_portal_mapped()), by its poller engine only.
@@ -446,28 +469,12 @@ unsigned int dsa_portal_poll(struct dsa_hw *hw, struct dsa_wq *wq)
 	/* nothing handed out: no page is read, no revoke waits for this pass */
 	if (!atomic_load_explicit(&wq->mapped, memory_order_relaxed))
 		return 0;
-	/*
-	 * The pass is bracketed by poll_seq turning odd and even again. Turning
-	 * odd is ordered before the load of @mapped (both seq_cst, against the
-	 * clear and the load in dsa_portal_unmapped()): either this pass sees a
-	 * revoked page's bit cleared, or the revoke sees the pass and waits
-	 * for its end. Only the poller writes poll_seq.
-	 */
-	seq = atomic_load_explicit(&wq->poll_seq, memory_order_relaxed);
-	atomic_store_explicit(&wq->poll_seq, seq + 1, memory_order_seq_cst);
-	mapped = atomic_load_explicit(&wq->mapped, memory_order_seq_cst);
+	mapped = pass_begin(wq, &seq);
 	for (page = 0; mapped; page++, mapped >>= 1)
 		if (mapped & 1)
 			n += poll_page(hw, wq, page);
-	/* release: what the pass did (cursor, slots) is seen by that revoke */
-	atomic_store_explicit(&wq->poll_seq, seq + 2, memory_order_release);
+	pass_end(wq, seq);
 	return n;
-}
-
-static bool slot_full(const uint8_t *base, unsigned int slot)
-{
-	return atomic_load_explicit((_Atomic uint64_t *)(void *)(base + (size_t)slot * DSA_DESC_SIZE),
-				    memory_order_acquire) != 0;
 }
 
 /* One page: is a slot other than the cursor's full while the cursor's is empty? */
@@ -508,10 +515,8 @@ void dsa_portal_check_order(struct dsa_hw *hw, struct dsa_wq *wq)
 	if (!(atomic_load_explicit(&wq->mapped, memory_order_relaxed) &
 	      ~atomic_load_explicit(&wq->stray_warned, memory_order_relaxed)))
 		return;
-	seq = atomic_load_explicit(&wq->poll_seq, memory_order_relaxed);
-	atomic_store_explicit(&wq->poll_seq, seq + 1, memory_order_seq_cst);
-	mapped = atomic_load_explicit(&wq->mapped, memory_order_seq_cst) &
-		 ~atomic_load_explicit(&wq->stray_warned, memory_order_relaxed);
+	mapped = pass_begin(wq, &seq) & ~atomic_load_explicit(&wq->stray_warned,
+							       memory_order_relaxed);
 	for (page = 0; mapped; page++, mapped >>= 1) {
 		unsigned int cur;
 		int slot;
@@ -526,7 +531,7 @@ void dsa_portal_check_order(struct dsa_hw *hw, struct dsa_wq *wq)
 		pr_warn("dsa: WQ %u portal page %u: a descriptor in slot %d while the device waits at slot %u: the mapped portal takes its slots in order, so it waits there\n",
 			wq->id, page, slot, cur);
 	}
-	atomic_store_explicit(&wq->poll_seq, seq + 2, memory_order_release);
+	pass_end(wq, seq);
 }
 
 /**
