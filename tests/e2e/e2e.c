@@ -292,3 +292,20 @@ int e2e_write_file(const char *path, const char *text)
 		rc = -errno;
 	return rc;
 }
+
+int e2e_start_profile(struct e2e_daemon *d, const char *profile)
+{
+	char path[] = "/tmp/siovd-e2e-profile.XXXXXX";
+	const char *args[] = { "--config", path, NULL };
+	int fd, rc;
+
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	rc = e2e_write_file(path, profile);
+	if (!rc)
+		rc = e2e_start(d, args);
+	unlink(path);
+	return rc;
+}

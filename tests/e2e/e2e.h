@@ -66,6 +66,12 @@ long e2e_stat(struct e2e_daemon *d, const char *name);
 bool e2e_module_loaded(struct e2e_daemon *d, const char *module);
 /* Write @text to the file @path (a profile for --config). Return: 0 or -errno. */
 int e2e_write_file(const char *path, const char *text);
+/*
+ * e2e_start_profile - e2e_start() with "--config FILE", FILE a temporary
+ * copy of the accel-config JSON @profile (removed once siovd has read it).
+ * Return: as e2e_start(), or the errors of writing the file.
+ */
+int e2e_start_profile(struct e2e_daemon *d, const char *profile);
 /* Whether @path exists in the host file system (stat(2) succeeds). */
 bool e2e_exists(const char *path);
 

@@ -47,18 +47,8 @@ static const char *const vfio_modules[] = { "vfio_idxd", "vfio_pci_core", "mdev"
 static int setup_user_kernel(void **state)
 {
 	static struct e2e_daemon d;
-	char profile[] = "/tmp/siovd-e2e-profile.XXXXXX";
-	const char *args[] = { "--config", profile, NULL };
-	int fd, rc;
+	int rc = e2e_start_profile(&d, user_kernel_profile);
 
-	fd = mkstemp(profile);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	rc = e2e_write_file(profile, user_kernel_profile);
-	if (!rc)
-		rc = e2e_start(&d, args);
-	unlink(profile);
 	*state = &d;
 	return rc;
 }

@@ -32,6 +32,7 @@
 #include "e2e.h"
 #include "spec/dsa.h"
 #include "vdsa.h"
+#include "test_mem.h"
 
 #define PF		"0000:00:0a.0"
 #define PF_DEV		"/sys/bus/pci/devices/" PF
@@ -126,17 +127,6 @@ static void pf_workload(const char *sock)
 	vdsa_conn_close(conn);
 }
 
-static bool all_bytes(const void *p, uint8_t v, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != v)
-			return false;
-	return true;
-}
-
 /*
  * Client A keeps a mapping of the PF's portal page (and a copy of the fd)
  * after it disconnected. Client B then owns the function, with its memory
@@ -199,8 +189,8 @@ static void pf_stale_portal(const char *sock)
 	assert_int_equal(run_desc(dev, &d, cr, VDSA_PORTAL_MMAP, VDSA_WAIT_POLL),
 			 DSA_COMP_SUCCESS);
 	for (i = 0; i < 50; i++) {
-		assert_true(all_bytes(buf->va, 0xb0, 4096));
-		assert_true(all_bytes(bcr, 0, sizeof(*bcr)));
+		assert_true(test_all_bytes(buf->va, 0xb0, 4096));
+		assert_true(test_all_bytes(bcr, 0, sizeof(*bcr)));
 		usleep(10000);
 	}
 	for (i = 0; i < slots; i++)

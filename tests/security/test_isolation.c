@@ -46,6 +46,7 @@
 #include "e2e_client.h"
 #include "spec/dsa.h"
 #include "vdsa.h"
+#include "test_mem.h"
 
 static const char *uuid_a = "3c0d5e1f-2a4b-4c6d-8e9f-a0b1c2d3e4f5";
 static const char *uuid_b = "4d1e6f2a-3b5c-4d7e-9f0a-b1c2d3e4f5a6";
@@ -413,17 +414,6 @@ static bool poke_page(int fd, off_t off, const struct dsa_hw_desc *d)
 	return WEXITSTATUS(status) == 0;
 }
 
-static bool all_bytes(const void *p, uint8_t v, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != v)
-			return false;
-	return true;
-}
-
 /*
  * Client A holds the fd of its BAR2 region (vfio-user REGION_INFO). It is a
  * file of one page, sealed. Through every file offset it tries (any page
@@ -475,14 +465,14 @@ static void test_portal_fd_confined(void **state)
 	assert_int_equal(reached, 1);
 
 	/* A's own page ran them: A's buffer */
-	for (i = 0; i < 500 && !all_bytes(a.buf->va, 0x5a, 4096); i++)
+	for (i = 0; i < 500 && !test_all_bytes(a.buf->va, 0x5a, 4096); i++)
 		usleep(10000);
-	assert_true(all_bytes(a.buf->va, 0x5a, 4096));
+	assert_true(test_all_bytes(a.buf->va, 0x5a, 4096));
 	assert_int_equal(((struct dsa_completion_record *)acomp)->status, DSA_COMP_SUCCESS);
 	/* and nothing of B's, however long we wait */
 	for (i = 0; i < 50; i++) {
-		assert_true(all_bytes(b.buf->va, 0xb0, 4096));
-		assert_true(all_bytes(bcomp, 0, 32));
+		assert_true(test_all_bytes(b.buf->va, 0xb0, 4096));
+		assert_true(test_all_bytes(bcomp, 0, 32));
 		usleep(10000);
 	}
 	client_close(&a);
@@ -578,8 +568,8 @@ static void check_stale_portal_dead(struct e2e_client *b, struct stale_portal *s
 	stale_write(s, &desc);
 	assert_int_equal(stale_full(s), DSA_PORTAL_SIZE / DSA_DESC_SIZE);
 	for (i = 0; i < 50; i++) {
-		assert_true(all_bytes(b->buf->va, 0xb0, 4096));
-		assert_true(all_bytes(bcomp, 0, 32));
+		assert_true(test_all_bytes(b->buf->va, 0xb0, 4096));
+		assert_true(test_all_bytes(bcomp, 0, 32));
 		usleep(10000);
 	}
 	/* nobody took them: the device no longer reads that file */
@@ -587,7 +577,7 @@ static void check_stale_portal_dead(struct e2e_client *b, struct stale_portal *s
 	/* and B's own work still goes through its page */
 	vdsa_desc_memmove(&desc, b->comp->iova, b->buf->iova + 8192, b->buf->iova + 4096, 64);
 	assert_int_equal(run(b, &desc, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
-	assert_true(all_bytes(b->buf->va, 0xb0, 4096));
+	assert_true(test_all_bytes(b->buf->va, 0xb0, 4096));
 }
 
 /*
@@ -681,18 +671,8 @@ static char sock_bof[256];
 /* A second siovd, on bof_profile, with one mdev on its WQ. */
 static int setup_bof(void **state)
 {
-	char profile[] = "/tmp/siovd-bof-profile.XXXXXX";
-	const char *args[] = { "--config", profile, NULL };
-	int fd, rc;
+	int rc = e2e_start_profile(&bd, bof_profile);
 
-	fd = mkstemp(profile);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	rc = e2e_write_file(profile, bof_profile);
-	if (!rc)
-		rc = e2e_start(&bd, args);
-	unlink(profile);
 	if (!rc)
 		rc = e2e_mdev_create(&bd, uuid_bof);
 	if (rc)
@@ -796,24 +776,24 @@ static void test_bof_waiter_dropped_at_close(void **state)
 	assert_int_equal(cmd, 0);
 	for (i = 0; i < 30; i++) {
 		usleep(10000);
-		assert_true(all_bytes(page, 0xb0, BOF_SIZE));
-		assert_true(all_bytes(b.comp->va, 0, 32));
+		assert_true(test_all_bytes(page, 0xb0, BOF_SIZE));
+		assert_true(test_all_bytes(b.comp->va, 0, 32));
 	}
 	/* B enables the device itself; still nothing of A's */
 	assert_int_equal(vdsa_dev_open(b.conn, &b.dev), 0);
 	assert_int_equal(vdsa_buf_alloc(b.conn, 1 << 16, &b.buf), 0);
 	usleep(50000);
-	assert_true(all_bytes(page, 0xb0, BOF_SIZE));
-	assert_true(all_bytes(b.comp->va, 0, 32));
+	assert_true(test_all_bytes(page, 0xb0, BOF_SIZE));
+	assert_true(test_all_bytes(b.comp->va, 0, 32));
 	/* B's own work: a copy, and a block-on-fault fill of its page */
 	memset(b.buf->va, 0x3c, 1024);
 	vdsa_desc_memmove(&desc, b.comp->iova, b.buf->iova + 1024, b.buf->iova, 1024);
 	assert_int_equal(run(&b, &desc, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
-	assert_true(all_bytes((uint8_t *)b.buf->va + 1024, 0x3c, 1024));
+	assert_true(test_all_bytes((uint8_t *)b.buf->va + 1024, 0x3c, 1024));
 	vdsa_desc_fill(&desc, b.comp->iova, BOF_IOVA, BOF_PATTERN, BOF_SIZE);
 	desc.flags |= IDXD_OP_FLAG_BOF;
 	assert_int_equal(run(&b, &desc, VDSA_PORTAL_MMAP), DSA_COMP_SUCCESS);
-	assert_true(all_bytes(page, 0x5a, BOF_SIZE));
+	assert_true(test_all_bytes(page, 0x5a, BOF_SIZE));
 	client_close(&b);
 	munmap(page, BOF_SIZE);
 	close(fd);

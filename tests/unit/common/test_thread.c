@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Thread states from /proc (see test_thread.h). */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -40,4 +42,30 @@ bool test_thread_in_futex(int tid)
 		nr = -1;
 	fclose(fp);
 	return nr == SYS_futex;
+}
+
+int test_thread_by_name(const char *comm)
+{
+	DIR *dir = opendir("/proc/self/task");
+	struct dirent *de;
+	int tid = -1;
+
+	while (dir && tid < 0 && (de = readdir(dir))) {
+		char path[300], name[32] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(name, sizeof(name), f)) {
+			name[strcspn(name, "\n")] = '\0';
+			if (!strcmp(name, comm))
+				tid = atoi(de->d_name);
+		}
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return tid;
 }

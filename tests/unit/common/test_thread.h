@@ -22,4 +22,11 @@ char test_thread_state(int tid);
  */
 bool test_thread_in_futex(int tid);
 
+/*
+ * test_thread_by_name - the id of a thread of this process whose name
+ * (/proc/self/task/<tid>/comm, as pthread_setname_np() set it) is @comm.
+ * Return: the tid, or -1 when none has it.
+ */
+int test_thread_by_name(const char *comm);
+
 #endif

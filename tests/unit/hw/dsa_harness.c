@@ -57,6 +57,23 @@ void h_setup(struct harness *h, const struct dsa_hw_params *p)
 	}
 }
 
+int h_fixture_setup(void **state)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+
+	assert_non_null(h);
+	h_setup(h, NULL);
+	*state = h;
+	return 0;
+}
+
+int h_fixture_teardown(void **state)
+{
+	h_teardown(*state);
+	free(*state);
+	return 0;
+}
+
 void h_teardown(struct harness *h)
 {
 	unsigned int i;

@@ -61,6 +61,12 @@ struct harness {
  * (a liveness bound for h_block()). Memory decode and bus master on.
  */
 void h_setup(struct harness *h, const struct dsa_hw_params *p);
+/*
+ * cmocka fixtures: a harness of h_setup(h, NULL) allocated into *@state;
+ * h_fixture_teardown() tears it down and frees it.
+ */
+int h_fixture_setup(void **state);
+int h_fixture_teardown(void **state);
 void h_teardown(struct harness *h);
 
 uint32_t h_cfg_rd(struct harness *h, unsigned int off, unsigned int len);

@@ -30,22 +30,6 @@
 #include "dsa_harness.h"
 #include "test_thread.h"
 
-static int setup(void **state)
-{
-	struct harness *h = calloc(1, sizeof(*h));
-
-	h_setup(h, NULL);
-	*state = h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static uint32_t gensts(struct harness *h)
 {
 	return h_rd32(h, IDXD_GENSTATS_OFFSET) & 3;
@@ -644,20 +628,20 @@ static void test_drain_two_engines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_invalid_command, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enable_device_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_disable_and_reset_device, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enable_wq_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_command, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_enable_device_errors, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_disable_and_reset_device, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_enable_wq_errors, h_fixture_setup, h_fixture_teardown),
 		cmocka_unit_test(test_enable_wq_max_xfer),
-		cmocka_unit_test_setup_teardown(test_wq_mask_commands, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_int_handles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cmd_interrupt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_drain_waits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_abort_drops, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_disable_wq_drains, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_abort_pasid_shared_wq, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_drain_under_flood, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_drain_two_engines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wq_mask_commands, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_int_handles, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cmd_interrupt, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_drain_waits, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_abort_drops, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_disable_wq_drains, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_abort_pasid_shared_wq, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_drain_under_flood, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_drain_two_engines, h_fixture_setup, h_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests_name("dsa_cmd", tests, NULL, NULL);

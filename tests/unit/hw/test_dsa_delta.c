@@ -33,13 +33,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	h_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static struct dsa_completion_record *rec(struct harness *h)
 {
 	return h_ptr(h, CR0);
@@ -266,12 +259,12 @@ static void test_delta_page_faults(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_and_apply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_and_apply, setup, h_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_create_overflow_and_check_result, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_create_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_apply_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delta_page_faults, setup, teardown),
+						h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_create_errors, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_apply_errors, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_delta_page_faults, setup, h_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

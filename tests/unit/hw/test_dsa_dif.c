@@ -38,13 +38,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	h_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static struct dsa_completion_record *rec(struct harness *h)
 {
 	return h_ptr(h, CR0);
@@ -575,17 +568,17 @@ static void test_dif_split_mappings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_dif_insert_block_sizes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dif_insert_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dif_check, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dif_check_tags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dif_check_f_detect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dif_strip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dif_update, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dix_generate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dif_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dif_page_fault_resume, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dif_split_mappings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dif_insert_block_sizes, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dif_insert_flags, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dif_check, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dif_check_tags, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dif_check_f_detect, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dif_strip, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dif_update, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dix_generate, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dif_errors, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dif_page_fault_resume, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dif_split_mappings, setup, h_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,13 +39,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	h_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static struct dsa_completion_record *rec(struct harness *h, unsigned int i)
 {
 	return h_ptr(h, CR0 + 32 * i);
@@ -527,20 +520,20 @@ static void test_version1_profile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_bof_blocks_until_mapped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bof_off_partial_completion, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bof_blocks_until_mapped, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bof_off_partial_completion, setup, h_fixture_teardown),
 		cmocka_unit_test(test_bof_page_request_fails),
-		cmocka_unit_test_setup_teardown(test_bof_abort_while_blocked, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bof_flag_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dest_readback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flag_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_op_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fill_16_byte_pattern, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_crc_variants, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_flush, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_translation_fetch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch_size_per_wq, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_status_written_last, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bof_abort_while_blocked, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bof_flag_rules, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dest_readback, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_flag_rules, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_op_config, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_fill_16_byte_pattern, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_crc_variants, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_flush, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_translation_fetch, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_size_per_wq, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_status_written_last, setup, h_fixture_teardown),
 		cmocka_unit_test(test_version1_profile),
 	};
 

@@ -40,13 +40,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	h_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static struct dsa_completion_record *rec(struct harness *h, unsigned int i)
 {
 	return h_ptr(h, CR0 + 32 * i);
@@ -969,29 +962,29 @@ static void test_mmap_portal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_nop_and_rcr, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_memmove, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_memfill, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_compval, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_crcgen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_crc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dualcast, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_drain_desc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_page_faults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_desc_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xfer_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_swerr_paths, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dedicated_ignores_desc_pasid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dedicated_wq_pasid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shared_wq_pasid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_msix_completion, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ims_completion, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ims_pasid_match, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wq_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_swq_full_and_threshold, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mmap_portal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nop_and_rcr, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_memmove, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_memfill, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_compare, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_compval, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_crcgen, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_copy_crc, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dualcast, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_drain_desc, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_page_faults, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_desc_errors, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_xfer_limit, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_swerr_paths, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dedicated_ignores_desc_pasid, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dedicated_wq_pasid, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_shared_wq_pasid, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_msix_completion, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ims_completion, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ims_pasid_match, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_wq_full, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_swq_full_and_threshold, setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_mmap_portal, setup, h_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests_name("dsa_ops", tests, NULL, NULL);

@@ -31,26 +31,11 @@
 
 #include "dsa_harness.h"
 #include "test_thread.h"
+#include "test_mem.h"
 
 #define NR_WQS		8			/* dsa_hw_params_dsa2() */
 #define NR_PAGES	(NR_WQS * DSA_PORTALS_PER_WQ)
 #define DSA_SLOTS_PER_PAGE	(DSA_PORTAL_SIZE / DSA_DESC_SIZE)
-
-static int setup(void **state)
-{
-	struct harness *h = calloc(1, sizeof(*h));
-
-	h_setup(h, NULL);
-	*state = h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_teardown(*state);
-	free(*state);
-	return 0;
-}
 
 static int bar2_mmap(struct harness *h, uint64_t off, uint64_t len, int *fd, uint64_t *fd_off)
 {
@@ -324,17 +309,6 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-static bool all_bytes(const void *p, uint8_t v, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != v)
-			return false;
-	return true;
-}
-
 static uint64_t slot_q0(const uint8_t *page, unsigned int slot)
 {
 	return atomic_load_explicit((const _Atomic uint64_t *)(const void *)
@@ -362,7 +336,7 @@ static void assert_never_runs(const struct dsa_completion_record *cr, const void
 
 	for (i = 0; i < ms / 10; i++) {
 		assert_int_equal(atomic_load((const _Atomic uint8_t *)&cr->status), 0);
-		assert_true(all_bytes(dst, 0, len));
+		assert_true(test_all_bytes(dst, 0, len));
 		for (k = 0; k < slots; k++)
 			assert_int_not_equal(slot_q0(old, k), 0);
 		usleep(10000);
@@ -397,7 +371,7 @@ static void test_revoke_cuts_off_old_file(void **state)
 		fill_desc(h, &d, dst0, 4096, 0x11, cr0);
 		slot_write(old, &d);
 		assert_int_equal(h_wait(cr0), DSA_COMP_SUCCESS);
-		assert_true(all_bytes(dst0, 0x11, 4096));
+		assert_true(test_all_bytes(dst0, 0x11, 4096));
 
 		assert_int_equal(bar2_revoke(h, page_off(1, page), DSA_PORTAL_SIZE), 0);
 		assert_int_equal(fcntl(model_fd, F_GETFD), -1);
@@ -412,11 +386,11 @@ static void test_revoke_cuts_off_old_file(void **state)
 
 		new = client_map(h, 1, page, &fd_new, NULL, &st_new);
 		assert_false(same_file(&st_new, &st_old));
-		assert_true(all_bytes(new, 0, DSA_PORTAL_SIZE));
+		assert_true(test_all_bytes(new, 0, DSA_PORTAL_SIZE));
 		fill_desc(h, &d, dst0, 4096, 0x22, cr0);
 		slot_write(new, &d);
 		assert_int_equal(h_wait(cr0), DSA_COMP_SUCCESS);
-		assert_true(all_bytes(dst0, 0x22, 4096));
+		assert_true(test_all_bytes(dst0, 0x22, 4096));
 		assert_int_equal(slot_q0(new, 0), 0);
 
 		assert_never_runs(cr1, dst1, 4096, old, 2, 100);
@@ -504,7 +478,7 @@ static void test_revoke_out_of_fds(void **state)
 	fill_desc(h, &d, dst0, 4096, 0x22, cr0);
 	slot_write(new, &d);
 	assert_int_equal(h_wait(cr0), DSA_COMP_SUCCESS);
-	assert_true(all_bytes(dst0, 0x22, 4096));
+	assert_true(test_all_bytes(dst0, 0x22, 4096));
 	assert_never_runs(cr1, dst1, 4096, old, 1, 50);
 	/* that was the revoke's second try: nothing left to revoke but the new file */
 	assert_int_equal(bar2_revoke(h, page_off(0, 0), DSA_PORTAL_SIZE), 0);
@@ -546,7 +520,7 @@ static void test_revoke_and_drain(void **state)
 		slot_write(new + (size_t)i * DSA_DESC_SIZE, &d);
 		assert_int_equal(h_cmd(h, IDXD_CMD_DRAIN_WQ, idxd_wq_mask_operand(0)), 0);
 		assert_int_equal(atomic_load((_Atomic uint8_t *)&cr0->status), DSA_COMP_SUCCESS);
-		assert_true(all_bytes(dst0, (uint8_t)(0x30 + i), 4096));
+		assert_true(test_all_bytes(dst0, (uint8_t)(0x30 + i), 4096));
 	}
 	assert_never_runs(cr1, dst1, 4096, old, DSA_SLOTS_PER_PAGE, 50);
 	client_unmap(old, fd_old);
@@ -658,10 +632,10 @@ static unsigned int storm_cycle(struct harness *h, struct storm *s, unsigned int
 
 		if (i < done) {
 			assert_int_equal(st_i, DSA_COMP_SUCCESS);
-			assert_true(all_bytes(dst, storm_byte(i), STORM_LEN));
+			assert_true(test_all_bytes(dst, storm_byte(i), STORM_LEN));
 		} else {
 			assert_int_equal(st_i, 0);
-			assert_true(all_bytes(dst, 0, STORM_LEN));
+			assert_true(test_all_bytes(dst, 0, STORM_LEN));
 		}
 	}
 	assert_int_equal(storm_done(s), done);
@@ -789,30 +763,6 @@ static void test_out_of_order_slot_warned(void **state)
 	munmap(page, DSA_PORTAL_SIZE);
 }
 
-/* The thread id of engine 0 of this process's device ("dsa-eng0"), or -1. */
-static int engine0_tid(void)
-{
-	struct dirent *de;
-	int tid = -1;
-	DIR *dir = opendir("/proc/self/task");
-
-	while (dir && (de = readdir(dir))) {
-		char path[300], comm[32] = "";
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, "dsa-eng0\n"))
-			tid = atoi(de->d_name);
-		fclose(f);
-	}
-	if (dir)
-		closedir(dir);
-	return tid;
-}
-
 /* Of @n looks at thread @tid, 1 ms apart, how many found it asleep in futex(2). */
 static unsigned int futex_looks(int tid, unsigned int n)
 {
@@ -852,7 +802,7 @@ static void poll_mode_case(bool busy)
 	slot_write(page, &d);
 	assert_int_equal(h_wait(&cr[0]), DSA_COMP_SUCCESS);
 	usleep(20000);				/* well past the 50 us spin */
-	tid = engine0_tid();
+	tid = test_thread_by_name("dsa-eng0");
 	assert_true(tid > 0);
 	if (busy)
 		assert_int_equal(futex_looks(tid, 50), 0);
@@ -907,20 +857,20 @@ static void test_revoke_while_polled(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_page_fds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spanning_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_fds, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_spanning_refused, h_fixture_setup, h_fixture_teardown),
 		cmocka_unit_test(test_past_last_wq),
-		cmocka_unit_test_setup_teardown(test_handed_out_page_executes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_out_of_fds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_revoke_cuts_off_old_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_revoke_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_revoke_out_of_fds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_revoke_and_drain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_occupancy_counts_mapped_slots, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_out_of_order_slot_warned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_handed_out_page_executes, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_create_out_of_fds, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_revoke_cuts_off_old_file, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_revoke_errors, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_revoke_out_of_fds, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_revoke_and_drain, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_occupancy_counts_mapped_slots, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_order_slot_warned, h_fixture_setup, h_fixture_teardown),
 		cmocka_unit_test(test_idle_engine_sleeps),
 		cmocka_unit_test(test_poll_mode_never_sleeps),
-		cmocka_unit_test_setup_teardown(test_revoke_while_polled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revoke_while_polled, h_fixture_setup, h_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests_name("dsa_portal", tests, NULL, NULL);

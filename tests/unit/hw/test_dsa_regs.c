@@ -20,22 +20,6 @@
 
 #include "dsa_harness.h"
 
-static int setup(void **state)
-{
-	struct harness *h = calloc(1, sizeof(*h));
-
-	h_setup(h, NULL);
-	*state = h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static void test_identity(void **state)
 {
 	struct harness *h = *state;
@@ -586,19 +570,19 @@ static void test_bad_params(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_command_register, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bar_sizing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_capabilities, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_capability_registers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_control_registers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_swerr, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_grpcfg_wqcfg_access, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_identity, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_command_register, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bar_sizing, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_capabilities, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_capability_registers, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_control_registers, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_swerr, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_grpcfg_wqcfg_access, h_fixture_setup, h_fixture_teardown),
 		cmocka_unit_test(test_config_en_zero),
-		cmocka_unit_test_setup_teardown(test_irq_tables, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ops_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flr, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_params, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_irq_tables, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ops_errors, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_flr, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_params, h_fixture_setup, h_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests_name("dsa_regs", tests, NULL, NULL);

@@ -33,22 +33,6 @@
 #define LISTS	0x20000		/* 2-descriptor batch lists, 128 bytes apart */
 #define NONE	0xffffffffffffffffULL
 
-static int setup(void **state)
-{
-	struct harness *h = calloc(1, sizeof(*h));
-
-	h_setup(h, NULL);
-	*state = h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	h_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static struct dsa_completion_record *rec(struct harness *h, unsigned int i)
 {
 	return h_ptr(h, CR0 + 32 * i);
@@ -240,10 +224,10 @@ static void test_halt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_priority_arbitration, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_engines_serve_their_group, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_buffer_controls, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_halt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_priority_arbitration, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_engines_serve_their_group, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_read_buffer_controls, h_fixture_setup, h_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_halt, h_fixture_setup, h_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
