@@ -331,6 +331,25 @@ static uint16_t request_handle(struct vfio_device *v, unsigned int vector)
 	return (uint16_t)(sts >> IDXD_CMDSTS_RES_SHIFT);
 }
 
+/* REGION_INFO of BAR2 into @buf (@size bytes: room for the capabilities). */
+static struct vfio_region_info *bar2_region_info(struct vfio_device *v, char *buf, size_t size)
+{
+	struct vfio_region_info *ri = (void *)buf;
+
+	memset(buf, 0, size);
+	ri->argsz = (uint32_t)size;
+	ri->index = VFIO_PCI_BAR2_REGION_INDEX;
+	assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_GET_REGION_INFO, ri), 0);
+	return ri;
+}
+
+/* Software errors of @v reported: vector 0 wired to @efd, GENCTRL.softerr_int_en. */
+static void err_irq_on(struct vfio_device *v, int efd)
+{
+	assert_int_equal(set_eventfds(v, 0, 1, &efd), 0);
+	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 1);		/* softerr_int_en */
+}
+
 static void assert_no_leak(void)
 {
 	assert_int_equal(irq_nr_allocated(), irqs_at_start);
@@ -394,10 +413,7 @@ static void test_virtual_config_and_bar0(void **state)
 	wr(v, CFG(PCI_BASE_ADDRESS_0), 4, 0xffffffff);
 	assert_int_equal(rd(v, CFG(PCI_BASE_ADDRESS_0), 4),
 			 (uint32_t)~(0x4000 - 1) | PCI_BASE_ADDRESS_MEM_TYPE_64);
-	memset(buf, 0, sizeof(buf));
-	ri->argsz = sizeof(buf);
-	ri->index = VFIO_PCI_BAR2_REGION_INDEX;
-	assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_GET_REGION_INFO, ri), 0);
+	ri = bar2_region_info(v, buf, sizeof(buf));
 	assert_int_equal(ri->size, 4 * DSA_PORTAL_SIZE);
 	assert_true(ri->flags & VFIO_REGION_INFO_FLAG_MMAP);
 	assert_int_equal(ri->cap_offset, sizeof(*ri));
@@ -940,8 +956,7 @@ static void test_software_error(void **state)
 
 	assert_non_null(s);
 	enable_all(v);
-	assert_int_equal(set_eventfds(v, 0, 1, &efd), 0);
-	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 1);		/* softerr_int_en */
+	err_irq_on(v, efd);
 	/* no completion record: the fault can only be reported in SWERR */
 	memmove_desc(&d, bad, IOVA_BASE + DST_OFF, 0);
 	d.flags = 0;
@@ -1589,8 +1604,7 @@ static void assert_next_session_clean(struct vfio_device *v, int efd)
 
 	assert_non_null(s);
 	wr(v, CFG(PCI_COMMAND), 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-	assert_int_equal(set_eventfds(v, 0, 1, &efd), 0);
-	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 1);		/* softerr_int_en */
+	err_irq_on(v, efd);
 	for (i = 0; i < 20; i++)
 		evloop_run_once(loop, 10);
 	assert_false(pf_intcause() & IDXD_INTC_ERR);	/* the PF's handler ran */
@@ -1603,6 +1617,16 @@ static void assert_next_session_clean(struct vfio_device *v, int efd)
 	assert_int_equal(rd(v, BAR0(IDXD_INTCAUSE_OFFSET), 4), 0);
 	assert_true(eventfd_quiet(efd));
 	close_s();
+}
+
+/* The end of the carried-over-SWERR cases: the next session is clean, then cleanup. */
+static void swerr_case_end(struct vfio_device *v, int old_efd, int new_efd)
+{
+	assert_next_session_clean(v, new_efd);
+	close(old_efd);
+	close(new_efd);
+	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
+	assert_no_leak();
 }
 
 /*
@@ -1624,8 +1648,7 @@ static void test_swerr_after_detach_not_carried_over(void **state)
 	struct dsa_hw_desc d;
 
 	map_and_enable(v, s);
-	assert_int_equal(set_eventfds(v, 0, 1, &old_efd), 0);
-	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 1);		/* softerr_int_en */
+	err_irq_on(v, old_efd);
 	v->ops->detach_ioas(v);
 	fill_src(6);
 	memmove_desc(&d, IOVA_BASE + SRC_OFF, IOVA_BASE + DST_OFF, 0);
@@ -1636,12 +1659,7 @@ static void test_swerr_after_detach_not_carried_over(void **state)
 	assert_int_equal(__atomic_load_n(&comp()->status, __ATOMIC_ACQUIRE), 0);
 	assert_true(eventfd_quiet(old_efd));
 	close_s();
-
-	assert_next_session_clean(v, new_efd);
-	close(old_efd);
-	close(new_efd);
-	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
-	assert_no_leak();
+	swerr_case_end(v, old_efd, new_efd);
 }
 
 /*
@@ -1660,8 +1678,7 @@ static void test_swerr_of_disabled_wq_not_carried_over(void **state)
 	struct dsa_hw_desc d;
 
 	map_and_enable(v, s);
-	assert_int_equal(set_eventfds(v, 0, 1, &old_efd), 0);
-	wr(v, BAR0(IDXD_GENCTRL_OFFSET), 4, 1);		/* softerr_int_en */
+	err_irq_on(v, old_efd);
 	assert_int_equal(vcmd(v, IDXD_CMD_DISABLE_WQ, 1, false), IDXD_CMDSTS_SUCCESS);
 	read_host_wqcfg(UUID_1, &host);
 	assert_int_equal(host.wq_state, IDXD_WQCFG_STATE_DISABLED);
@@ -1671,12 +1688,7 @@ static void test_swerr_of_disabled_wq_not_carried_over(void **state)
 	wait_pf_swerr();
 	assert_true(eventfd_quiet(old_efd));
 	close_s();
-
-	assert_next_session_clean(v, new_efd);
-	close(old_efd);
-	close(new_efd);
-	assert_int_equal(write_str(PF_DIR "/" UUID_1 "/remove", "1"), 1);
-	assert_no_leak();
+	swerr_case_end(v, old_efd, new_efd);
 }
 
 /*
@@ -1699,10 +1711,7 @@ static void test_portal_mmap_off(void **state)
 	vdcm_portal_mmap = 0;
 	v = create_mdev(UUID_1);
 	vdcm_portal_mmap = 1;
-	memset(buf, 0, sizeof(buf));
-	ri->argsz = sizeof(buf);
-	ri->index = VFIO_PCI_BAR2_REGION_INDEX;
-	assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_GET_REGION_INFO, ri), 0);
+	ri = bar2_region_info(v, buf, sizeof(buf));
 	assert_int_equal(ri->size, 4 * DSA_PORTAL_SIZE);
 	assert_int_equal(ri->flags, VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE);
 	assert_int_equal(ri->cap_offset, 0);
@@ -1729,10 +1738,7 @@ static void test_portal_mmap_off(void **state)
 
 	/* mdevs created with the default offer the page again */
 	v = create_mdev(UUID_1);
-	memset(buf, 0, sizeof(buf));
-	ri->argsz = sizeof(buf);
-	ri->index = VFIO_PCI_BAR2_REGION_INDEX;
-	assert_int_equal(v->ops->ioctl(v, VFIO_DEVICE_GET_REGION_INFO, ri), 0);
+	ri = bar2_region_info(v, buf, sizeof(buf));
 	assert_true(ri->flags & VFIO_REGION_INFO_FLAG_MMAP);
 }
 
