@@ -26,6 +26,12 @@ struct pci_func_bar_info {
 	uint64_t size;		/* bytes, power of two; 0 = BAR not implemented */
 	bool is_64bit;
 	bool prefetchable;
+	/*
+	 * bytes one fd of bar_mmap backs, from each multiple of it (a power of
+	 * two, at most @size; @size: the whole BAR in one file); 0 = the BAR
+	 * cannot be mapped
+	 */
+	uint64_t mmap_unit;
 };
 
 struct pci_func_ops {
@@ -72,6 +78,8 @@ struct pci_func_ops {
 	 * The fd is owned by the model and stays valid until bar_revoke of
 	 * that range or the model's end: callers dup() it if they keep it
 	 * longer (the transport does as it sends it).
+	 * bar_info's mmap_unit says what one fd backs without handing
+	 * anything out (a range handed out is polled, on a DSA).
 	 * A model that implements bar_mmap implements bar_revoke too.
 	 * Return: 0 with @fd and the byte offset @fd_off of @off inside it;
 	 * -ENODEV when that part of the BAR cannot be mapped; -EOPNOTSUPP

@@ -564,6 +564,16 @@ uint64_t pci_resource_len(struct pci_dev *pdev, int bar)
 	return info.size;
 }
 
+uint64_t pci_resource_mmap_unit(struct pci_dev *pdev, int bar)
+{
+	struct pci_func_bar_info info;
+
+	if (bar < 0 || bar >= PCI_FUNC_NUM_BARS || !pdev->ops->bar_mmap ||
+	    pdev->ops->bar_info(pdev->hw, bar, &info))
+		return 0;
+	return min(info.mmap_unit, info.size);
+}
+
 unsigned long pci_resource_flags(struct pci_dev *pdev, int bar)
 {
 	struct pci_func_bar_info info;

@@ -210,6 +210,12 @@ uint64_t pci_resource_len(struct pci_dev *pdev, int bar);
 #define IORESOURCE_MEM_64		0x00100000
 /* IORESOURCE_* flags of BAR @bar, 0 when not implemented. */
 unsigned long pci_resource_flags(struct pci_dev *pdev, int bar);
+/*
+ * pci_resource_mmap_unit - how many bytes from the start of BAR @bar one fd
+ * of pci_iomem_mmap_fd() backs (struct pci_func_bar_info.mmap_unit): the
+ * BAR's size when one file backs all of it, 0 when it cannot be mapped.
+ */
+uint64_t pci_resource_mmap_unit(struct pci_dev *pdev, int bar);
 
 /* ---- MMIO ---------------------------------------------------------------- */
 

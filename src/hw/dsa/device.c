@@ -761,6 +761,9 @@ static int dsa_bar_info(void *opaque, int bar, struct pci_func_bar_info *info)
 	memset(info, 0, sizeof(*info));
 	info->size = dsa_bar_size(hw, bar);
 	info->is_64bit = info->size != 0;
+	/* BAR2: each portal page its own file (dsa_bar_mmap()) */
+	if (bar == DSA_WQ_BAR)
+		info->mmap_unit = DSA_PORTAL_SIZE;
 	return 0;
 }
 

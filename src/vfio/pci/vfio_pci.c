@@ -191,25 +191,12 @@ static const struct vfio_pci_core_irq_ops vfio_pci_irq_ops = {
 
 /*
  * How much of @io, from its start, one fd of the function backs: all of
- * it, else its first page (the function backs pages with files of their
- * own), else nothing. Asking hands the range out, so it is taken back at
- * once: until a client maps it nobody can write there, and a DSA does not
- * poll a portal page that was never handed out.
+ * it, else its first unit (a function that backs pages with files of their
+ * own), else nothing (pci_resource_mmap_unit(): asked, not handed out).
  */
 static uint64_t vfio_pci_mmap_len(struct pci_iomem *io)
 {
-	uint64_t off, len = io->len;
-	int fd, rc;
-
-	rc = pci_iomem_mmap_fd(io, 0, len, &fd, &off);
-	if (rc == -EOPNOTSUPP && len >= SIOVD_PAGE_SIZE) {
-		len = SIOVD_PAGE_SIZE;
-		rc = pci_iomem_mmap_fd(io, 0, len, &fd, &off);
-	}
-	if (rc)
-		return 0;
-	pci_iomem_mmap_revoke(io, 0, len);
-	return len;
+	return min(pci_resource_mmap_unit(io->pdev, io->bar), io->len);
 }
 
 static int vfio_pci_setup_bars(struct vfio_pci_device *vp)

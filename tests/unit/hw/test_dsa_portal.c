@@ -134,6 +134,10 @@ static void test_past_last_wq(void **state)
 	h_setup(&h, &p);
 	assert_int_equal(h.ops->bar_info(h.hw, DSA_WQ_BAR, &info), 0);
 	assert_int_equal(info.size, 4 * DSA_PORTALS_PER_WQ * DSA_PORTAL_SIZE);
+	/* what bar_mmap's fds back, told without handing anything out */
+	assert_int_equal(info.mmap_unit, DSA_PORTAL_SIZE);
+	assert_int_equal(h.ops->bar_info(h.hw, DSA_MMIO_BAR, &info), 0);
+	assert_int_equal(info.mmap_unit, 0);
 	assert_int_equal(bar2_mmap(&h, 11 * DSA_PORTAL_SIZE, DSA_PORTAL_SIZE, &fd, &fd_off), 0);
 	assert_int_equal(bar2_mmap(&h, 12 * DSA_PORTAL_SIZE, DSA_PORTAL_SIZE, &fd, &fd_off),
 			 -ENODEV);
