@@ -281,6 +281,8 @@ static const char *strings_next(const char *p, const char *end, const char *prev
 
 const char *modelf_kstrtab_next(const struct modelf *m, const char *prev)
 {
+	if (!m->kstrtab)	/* no section: and NULL + 0 is undefined */
+		return NULL;
 	return strings_next(m->kstrtab, m->kstrtab + m->kstrtab_size, prev);
 }
 
